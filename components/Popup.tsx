@@ -1,0 +1,227 @@
+/**
+ * The toolbar popup: what does this page say, and what is the other side?
+ * Topics found with counts (bars), a one-line brief of each side, the list of
+ * mentions (click to jump), and the switches for topic and site.
+ */
+import type { JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { rankCards } from '@/lib/cards';
+import { callBackground, callTab } from '@/lib/messaging';
+import type { CardView, PageFindings, TopicSummary } from '@/lib/protocol';
+import { isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
+import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
+import { restrictedReason } from '@/lib/restricted';
+import { t } from '@/lib/i18n';
+
+type View =
+  | { kind: 'loading' }
+  | { kind: 'restricted'; reason: string }
+  | { kind: 'missing'; tabId: number }
+  | { kind: 'page'; tabId: number; url: string; findings: PageFindings };
+
+export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlParam: string | null }): JSX.Element {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [topics, setTopics] = useState<TopicSummary[]>([]);
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [briefs, setBriefs] = useState<Record<string, CardView | undefined>>({});
+  const [error, setError] = useState('');
+
+  useEffect(() => {
+    void loadSettings().then(setSettings);
+    void callBackground('getIndex', {}).then((r) => r.ok && setTopics(r.value.topics));
+    return watchSettings(setSettings);
+  }, []);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const poll = async () => {
+      const tab = await findTab(tabParam, urlParam);
+      if (!tab || tab.id === undefined) return setView({ kind: 'restricted', reason: t('popupNoTab') });
+      const reason = restrictedReason(tab.url ?? '');
+      if (reason) return setView({ kind: 'restricted', reason: t(reason) });
+      const reply = await callTab(tab.id, 'getFindings', {});
+      if (stopped) return;
+      if (!reply.ok) return setView({ kind: 'missing', tabId: tab.id });
+      setView({ kind: 'page', tabId: tab.id, url: tab.url ?? reply.value.url, findings: reply.value });
+      // Keep the summary live while the page is still scanning or changing.
+      timer = setTimeout(() => void poll(), reply.value.state === 'scanning' ? 300 : 1500);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [tabParam, urlParam, settings]);
+
+  const findings = view.kind === 'page' ? view.findings : null;
+  const foundTopics = topics.filter((tp) => (findings?.byTopic[tp.id] ?? 0) > 0);
+  const foundKey = foundTopics.map((tp) => tp.id).join(',');
+
+  useEffect(() => {
+    if (!findings) return;
+    for (const topic of foundTopics) {
+      if (topic.id in briefs) continue;
+      const sentences = findings.findings.filter((f) => f.topicId === topic.id).map((f) => f.sentence);
+      void callBackground('getCards', { topicId: topic.id }).then((r) => {
+        const best = r.ok ? rankCards(r.value, sentences.slice(0, 3).join(' '), sentences.join(' '))[0] : undefined;
+        setBriefs((prev) => ({ ...prev, [topic.id]: best }));
+      });
+    }
+  }, [foundKey]);
+
+  const save = async (patch: Partial<Settings>) => {
+    try {
+      setError('');
+      await saveSettings(patch);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  if (view.kind === 'loading' || !settings) return <main class="popup"><p>{t('popupLoading')}</p></main>;
+  if (view.kind === 'restricted') {
+    return (
+      <main class="popup">
+        <Header />
+        <p class="state" role="status">{view.reason}</p>
+      </main>
+    );
+  }
+  if (view.kind === 'missing') {
+    return (
+      <main class="popup">
+        <Header />
+        <p class="state" role="status">{t('popupMissing')}</p>
+        <button type="button" class="primary" onClick={() => void browser.tabs.reload(view.tabId).then(() => window.close())}>
+          {t('popupReload')}
+        </button>
+      </main>
+    );
+  }
+
+  const site = normalizeSite(view.url);
+  const siteOff = isSiteOff(settings, site);
+  const max = Math.max(1, ...Object.values(view.findings.byTopic));
+  const f = view.findings;
+  return (
+    <main class="popup">
+      <Header />
+      {error && <p class="error" role="alert">{error}</p>}
+      <label class="switch">
+        <input
+          type="checkbox"
+          checked={!siteOff}
+          onChange={(e) => {
+            const on = (e.currentTarget as HTMLInputElement).checked;
+            void save({ sitesOff: on ? settings.sitesOff.filter((s) => s !== site && !site.endsWith(`.${s}`)) : [...settings.sitesOff, site] });
+          }}
+        />
+        {t('popupSiteSwitch', [site || '—'])}
+      </label>
+      {f.state === 'scanning' && <p class="state" role="status">{t('popupScanning')}</p>}
+      {f.state === 'off-site' && <p class="state" role="status">{t('popupSiteOff')}</p>}
+      {f.state === 'done' && f.total === 0 && <p class="state" role="status">{t('popupNone')}</p>}
+      {f.capped && <p class="state">{t('popupCapped', [String(f.findings.length), String(f.total)])}</p>}
+      {foundTopics.length > 0 && (
+        <section aria-label={t('popupTopics')}>
+          <h2>{t('popupMentionsHeading', [String(f.total)])}</h2>
+          <ul class="topics">
+            {foundTopics.map((topic) => {
+              const count = f.byTopic[topic.id] ?? 0;
+              const brief = briefs[topic.id];
+              return (
+                <li key={topic.id} class="topic" data-topic={topic.id}>
+                  <div class="topic-row">
+                    <span class="topic-name">{topic.name}</span>
+                    <span class="bar" aria-hidden="true"><span style={{ width: `${(count / max) * 100}%` }} /></span>
+                    <span class="count">{t('popupCount', [String(count)])}</span>
+                  </div>
+                  {brief && <Brief card={brief} />}
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      )}
+      <section aria-label={t('popupTopicSwitches')}>
+        <h2>{t('popupTopicSwitches')}</h2>
+        {topics.map((topic) => (
+          <label class="switch" key={topic.id}>
+            <input
+              type="checkbox"
+              data-topic={topic.id}
+              checked={!settings.topicsOff.includes(topic.id)}
+              onChange={(e) => {
+                const on = (e.currentTarget as HTMLInputElement).checked;
+                void save({ topicsOff: on ? settings.topicsOff.filter((x) => x !== topic.id) : [...settings.topicsOff, topic.id] });
+              }}
+            />
+            {topic.name}
+          </label>
+        ))}
+      </section>
+      {f.findings.length > 0 && (
+        <section aria-label={t('popupMentions')}>
+          <h2>{t('popupMentions')}</h2>
+          <ol class="mentions">
+            {f.findings.slice(0, 200).map((m) => (
+              <li key={m.index}>
+                <button
+                  type="button"
+                  class="mention"
+                  onClick={() => void callTab(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}
+                >
+                  <strong>{m.text}</strong> <span>{m.sentence}</span>
+                </button>
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      <footer>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>{t('popupSettings')}</button>
+      </footer>
+    </main>
+  );
+}
+
+function Header() {
+  return (
+    <header class="head">
+      <h1>{t('extName')}</h1>
+    </header>
+  );
+}
+
+function Brief({ card }: { card: CardView }) {
+  const yes = card.viewpoints.find((v) => v.stance === 'yes');
+  const no = card.viewpoints.find((v) => v.stance === 'no');
+  return (
+    <div class="brief">
+      <p class="q">{card.question}</p>
+      <p class="s">{card.summary}</p>
+      {yes && (
+        <p class="side yes">
+          <strong>{yes.label}</strong> — {yes.holders.join(', ')}
+        </p>
+      )}
+      {no && (
+        <p class="side no">
+          <strong>{no.label}</strong> — {no.holders.join(', ')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+async function findTab(tabParam: number | null, urlParam: string | null) {
+  if (tabParam !== null) return browser.tabs.get(tabParam).catch(() => undefined);
+  if (urlParam) {
+    const tabs = await browser.tabs.query({});
+    return tabs.find((tab) => tab.url === urlParam);
+  }
+  const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+  return tab;
+}

@@ -1,0 +1,174 @@
+/**
+ * Keeps IndexedDB holding a whole, valid dataset and publishes the term index
+ * that content scripts scan with.
+ *
+ * - On install, update, and any start where the bundled version differs from
+ *   the one last loaded, the bundled file is loaded in one transaction.
+ * - A database that cannot be opened, is half-written, or fails its integrity
+ *   check is deleted and rebuilt from the bundled file; the reader is told in the
+ *   settings page (a notice in storage.local). Settings live in storage.sync and
+ *   are untouched by any of this.
+ * - After the service worker or event page is suspended, a new instance of this
+ *   module opens the database again on first use (Dexie.js#1805).
+ */
+import { browser } from 'wxt/browser';
+import bundledJson from '@/lib/dataset/dataset.json';
+import { parseDataset, parseDatasetText, type Dataset } from '@/lib/dataset/schema';
+import type { CardView, DatasetInfo, TermIndex } from '@/lib/protocol';
+import { CounterpointDb, checkIntegrity, inOrder, readDataset, replaceDataset, type MetaRow } from './db';
+
+export const INDEX_KEY = 'termIndex';
+export const NOTICES_KEY = 'notices';
+
+export class DatasetError extends Error {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export function bundledDataset(): Dataset {
+  const parsed = parseDataset(bundledJson);
+  if (!parsed.ok) {
+    // The build's tests validate this file, so this is a packaging fault.
+    throw new DatasetError('The bundled dataset is invalid', parsed.issues.map((i) => `${i.path}: ${i.message}`));
+  }
+  return parsed.dataset;
+}
+
+export class DatasetService {
+  private db: CounterpointDb;
+  private ready: Promise<MetaRow> | undefined;
+
+  constructor(private readonly dbName = 'counterpoint') {
+    this.db = new CounterpointDb(dbName);
+  }
+
+  /** Resolves once the database holds a whole dataset. Safe to call on every message. */
+  ensureReady(): Promise<MetaRow> {
+    this.ready ??= this.load().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+
+  private async load(): Promise<MetaRow> {
+    const bundled = bundledDataset();
+    let meta: MetaRow | undefined;
+    try {
+      if (!this.db.isOpen()) await this.db.open();
+      meta = await checkIntegrity(this.db);
+    } catch (error) {
+      await this.rebuild(`The extension's database could not be read (${(error as Error).message}).`);
+      meta = undefined;
+    }
+    if (meta && meta.bundledVersion === bundled.version) {
+      await this.publishIndexIfStale(meta);
+      return meta;
+    }
+    if (!meta && (await this.db.meta.count().catch(() => -1)) !== 0) {
+      await this.rebuild('The stored dataset was incomplete.');
+    }
+    const loaded = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
+    await this.publishIndex();
+    return loaded;
+  }
+
+  /** Deletes a broken database and records a notice for the settings page. */
+  private async rebuild(reason: string): Promise<void> {
+    this.db.close();
+    await CounterpointDb.delete(this.dbName).catch(() => undefined);
+    this.db = new CounterpointDb(this.dbName);
+    await this.db.open();
+    await addNotice(`${reason} Counterpoint reloaded its bundled dataset; your settings were kept.`);
+  }
+
+  async info(): Promise<DatasetInfo> {
+    const meta = await this.ensureReady();
+    const cards = await this.db.cards.toArray();
+    return {
+      version: meta.version,
+      reviewed: meta.reviewed,
+      origin: meta.origin,
+      topics: meta.counts.topics,
+      cards: meta.counts.cards,
+      sources: meta.counts.sources,
+      facts: cards.reduce((n, c) => n + c.facts.length, 0),
+      viewpoints: cards.reduce((n, c) => n + c.viewpoints.length, 0),
+      loadedAt: meta.loadedAt,
+    };
+  }
+
+  async cardsFor(topicId: string): Promise<CardView[]> {
+    const meta = await this.ensureReady();
+    const cards = inOrder(await this.db.cards.where('topicId').equals(topicId).toArray(), meta.cardOrder);
+    const sourceIds = new Set(cards.flatMap((c) => [...c.facts, ...c.viewpoints].flatMap((x) => x.sourceIds)));
+    const sources = await this.db.sources.bulkGet([...sourceIds]);
+    const byId = Object.fromEntries(sources.filter((s) => s !== undefined).map((s) => [s.id, s]));
+    return cards.map((card) => ({ ...card, sources: byId, reviewed: meta.reviewed }));
+  }
+
+  /** Validates first; an invalid file changes nothing. */
+  async importText(text: string): Promise<DatasetInfo> {
+    const parsed = parseDatasetText(text);
+    if (!parsed.ok) {
+      throw new DatasetError('This file is not a valid Counterpoint dataset; nothing was changed.', parsed.issues.map((i) => `${i.path}: ${i.message}`));
+    }
+    await this.ensureReady();
+    const meta = await replaceDataset(this.db, parsed.dataset, 'imported', bundledDataset().version);
+    this.ready = Promise.resolve(meta);
+    await this.publishIndex();
+    return this.info();
+  }
+
+  async reset(): Promise<DatasetInfo> {
+    await this.ensureReady();
+    const bundled = bundledDataset();
+    const meta = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
+    this.ready = Promise.resolve(meta);
+    await this.publishIndex();
+    return this.info();
+  }
+
+  async exportText(): Promise<string> {
+    await this.ensureReady();
+    const data = await readDataset(this.db);
+    if (!data) throw new DatasetError('There is no dataset to export.');
+    return `${JSON.stringify(data, null, 2)}\n`;
+  }
+
+  /** The term index content scripts compile their matcher from. */
+  async termIndex(): Promise<TermIndex> {
+    await this.ensureReady();
+    return this.buildIndex();
+  }
+
+  private async publishIndex(): Promise<void> {
+    await browser.storage.local.set({ [INDEX_KEY]: await this.buildIndex() });
+  }
+
+  private async publishIndexIfStale(meta: MetaRow): Promise<void> {
+    const stored = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY] as TermIndex | undefined;
+    if (stored?.version !== `${meta.version}:${meta.loadedAt}`) await this.publishIndex();
+  }
+
+  /** Built straight from the tables, so it is also usable while `ensureReady` is still settling. */
+  private async buildIndex(): Promise<TermIndex> {
+    const meta = await this.db.meta.get('dataset');
+    if (!meta) throw new DatasetError('No dataset loaded');
+    const topics = inOrder(await this.db.topics.toArray(), meta.topicOrder);
+    return {
+      version: `${meta.version}:${meta.loadedAt}`,
+      topics: topics.map(({ id, name, description }) => ({ id, name, description })),
+      spec: { topics: topics.map(({ id, terms }) => ({ id, terms })), cues: meta.cues },
+    };
+  }
+}
+
+export async function addNotice(text: string): Promise<void> {
+  const stored = ((await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[] | undefined) ?? [];
+  await browser.storage.local.set({ [NOTICES_KEY]: [...stored, `${new Date().toISOString().slice(0, 16).replace('T', ' ')}: ${text}`].slice(-5) });
+}

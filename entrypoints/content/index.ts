@@ -1,0 +1,191 @@
+/**
+ * Counterpoint's content script.
+ *
+ *   storage.local[termIndex] ──┐          storage.sync (settings) ──┐
+ *                              ▼                                     ▼
+ *   page DOM ──► collect (TreeWalker) ──► match (lib/matcher) ──► paint (CSS highlights)
+ *        ▲                                                              │
+ *        └── MutationObserver (queued, per block) ◄─────────────────────┤
+ *                                                                       ▼
+ *   pointer ──► hover (hit-test, intent) ──► popover (Preact, shadow root) ◄── cards (background)
+ *   findings ──► background (badge) · popup (via tabs.sendMessage)
+ *
+ * Everything that holds a listener or touches the page is created here and torn
+ * down through `ctx` when the extension is updated, reloaded or removed.
+ */
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import highlightCss from './highlights.css?inline';
+import './highlights.css';
+import type { CardView, PageFindings, TermIndex, ToContent } from '@/lib/protocol';
+import { enabledTopics, isSiteOff, type Settings } from '@/lib/settings';
+import { loadSettings, watchSettings } from '@/lib/settings-store';
+import { callBackground } from '@/lib/messaging';
+import { pageOptsOut } from './collect';
+import { HoverController } from './hover';
+import { Painter, styleShadowRoot } from './painter';
+import { Popover } from './popover';
+import { Scanner } from './scanner';
+
+const INDEX_KEY = 'termIndex';
+
+export default defineContentScript({
+  matches: ['<all_urls>'],
+  allFrames: true,
+  matchAboutBlank: true,
+  runAt: 'document_idle',
+  cssInjectionMode: 'manifest',
+  main(ctx) {
+    if (!Painter.supported() || pageOptsOut(document)) return;
+    void start(ctx);
+  },
+});
+
+async function start(ctx: ContentScriptContext): Promise<void> {
+  let settings = await loadSettings();
+  let index = await loadIndex();
+  if (!index || ctx.isInvalid) return;
+
+  const painter = new Painter(index.topics.map((t) => t.id), settings.topicStyles);
+  const scanner = new Scanner(document, painter);
+  scanner.onShadowRoot = (root) => styleShadowRoot(root, highlightCss);
+  const cardCache = new Map<string, Promise<CardView[]>>();
+  let siteOff = false;
+
+  const popover = new Popover({
+    ctx,
+    topics: () => index?.topics ?? [],
+    loadCards: (topicId) => {
+      let cached = cardCache.get(topicId);
+      if (!cached) {
+        cached = callBackground('getCards', { topicId }).then((r) => (r.ok ? r.value : []));
+        cardCache.set(topicId, cached);
+        void cached.then((cards) => cards.length || cardCache.delete(topicId));
+      }
+      return cached;
+    },
+    delayMs: () => settings.hoverDelayMs,
+    onCardPointer: (inside) => hover.cardPointer(inside),
+    onClosed: () => hover.forget(),
+    muteTopic: (topicId) => void callBackground('muteTopic', { topicId }),
+    muteSite: () => void callBackground('muteSite', {}),
+    openSummary: () => void callBackground('openSummary', {}),
+  });
+  const hover = new HoverController(document, scanner, popover, ctx.signal);
+
+  let reportTimer: number | undefined;
+  scanner.onChange = () => {
+    painter.repair();
+    if (window !== window.top) return;
+    clearTimeout(reportTimer);
+    reportTimer = ctx.setTimeout(() => {
+      const { total, byTopic } = scanner.findings();
+      void callBackground('reportFindings', { total, byTopic });
+    }, 300);
+  };
+
+  const apply = async () => {
+    siteOff = !settings.enabled || isSiteOff(settings, location.hostname);
+    painter.setStyles(settings.topicStyles);
+    if (siteOff) {
+      popover.close(false);
+      scanner.destroy();
+      scanner.onChange();
+      return;
+    }
+    await scanner.configure(index!, enabledTopics(settings, index!.topics.map((t) => t.id)));
+  };
+
+  const stopWatching = watchSettings((next) => {
+    settings = next;
+    popover.close(false);
+    void apply();
+  });
+  const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area !== 'local' || !changes[INDEX_KEY]?.newValue) return;
+    index = changes[INDEX_KEY].newValue as TermIndex;
+    cardCache.clear();
+    void apply();
+  };
+  browser.storage.onChanged.addListener(onStorage);
+
+  const onMessage = (message: unknown): Promise<unknown> | undefined => {
+    const msg = message as { type?: keyof ToContent; index?: number; direction?: 1 | -1 };
+    switch (msg?.type) {
+      case 'getFindings':
+        return Promise.resolve({ ok: true, value: pageFindings() });
+      case 'revealMention':
+        reveal(Number(msg.index));
+        return Promise.resolve({ ok: true, value: null });
+      case 'stepMention':
+        step(msg.direction === -1 ? -1 : 1);
+        return Promise.resolve({ ok: true, value: null });
+      default:
+        return undefined;
+    }
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+
+  const pageFindings = (): PageFindings => {
+    const { findings, byTopic, total } = scanner.findings();
+    return {
+      state: siteOff ? 'off-site' : scanner.state,
+      url: location.href,
+      total,
+      byTopic,
+      findings,
+      capped: scanner.capped,
+    };
+  };
+
+  let cursor = -1;
+  const step = (direction: 1 | -1) => {
+    const list = scanner.mentions();
+    if (!list.length) return;
+    const open = popover.current();
+    const at = open ? list.indexOf(open) : cursor;
+    cursor = (at + direction + list.length) % list.length;
+    reveal(cursor);
+  };
+  const reveal = (i: number) => {
+    const mention = scanner.mentions()[i];
+    if (!mention) return;
+    cursor = i;
+    const el = mention.startNode.parentElement;
+    const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    el?.scrollIntoView({ block: 'center', behavior: reduce ? 'auto' : 'smooth' });
+    flash(mention.range);
+    ctx.setTimeout(() => popover.open(mention, 'keyboard'), reduce ? 0 : 350);
+  };
+
+  ctx.addEventListener(window, 'wxt:locationchange', () => void apply());
+  ctx.onInvalidated(() => {
+    stopWatching();
+    browser.storage.onChanged.removeListener(onStorage);
+    browser.runtime.onMessage.removeListener(onMessage);
+    clearTimeout(reportTimer);
+    popover.destroy();
+    scanner.destroy();
+    painter.destroy();
+  });
+
+  await apply();
+}
+
+/** Reads the published index; asks (and so wakes) the background only when it is missing. */
+async function loadIndex(): Promise<TermIndex | undefined> {
+  const stored = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY] as TermIndex | undefined;
+  if (stored) return stored;
+  const reply = await callBackground('getIndex', {});
+  return reply.ok ? reply.value : undefined;
+}
+
+/** A brief extra highlight on a mention the reader jumped to. */
+function flash(range: AbstractRange): void {
+  const name = 'counterpoint-flash';
+  const h = new Highlight(range);
+  CSS.highlights.set(name, h);
+  setTimeout(() => {
+    if (CSS.highlights.get(name) === h) CSS.highlights.delete(name);
+  }, 1200);
+}

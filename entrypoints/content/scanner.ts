@@ -1,0 +1,359 @@
+/**
+ * The scanner: finds mentions in the page and keeps them painted as the page
+ * changes.
+ *
+ *   full pass:   collectSegments ─► scanBlock ─► (page cues known) ─► resolveBlock ─► paint
+ *   mutations:   MutationObserver ─► queue ─► next frame: dirty blocks ─► rescan those only
+ *                (a batch of over MAX_BATCH nodes becomes one full pass)
+ *
+ * Work is sliced (see schedule.ts) and every pass carries a generation number,
+ * so a newer pass cancels an older one mid-way instead of racing it.
+ */
+import { compileMatcher, resolveBlock, scanBlock, type Candidate, type CompiledMatcher, type BlockScan } from '@/lib/matcher';
+import { sentenceAround } from '@/lib/cards';
+import type { Finding, TermIndex } from '@/lib/protocol';
+import { collectSegments, insideSkipped, blockOf, OWN_UI_TAG, type Segment, locate } from './collect';
+import type { Painter } from './painter';
+import { Slice } from './schedule';
+
+/** Mentions painted at most; past this the page is counted but not painted, and the popup says so. */
+export const MAX_PAINTED = 5000;
+/** A mutation batch touching more nodes than this becomes one full rescan. */
+const MAX_BATCH = 1000;
+/** Huge text runs are scanned in windows of this many characters. */
+const WINDOW = 32_768;
+
+export interface Mention {
+  id: number;
+  topicId: string;
+  text: string;
+  sentence: string;
+  paragraph: string;
+  range: StaticRange;
+  startNode: Text;
+  endNode: Text;
+  block: Element;
+}
+
+interface BlockState {
+  mentions: Mention[];
+  cues: string[];
+  /** Kept only when a page-scope rule rejected something here, to retry when page cues grow. */
+  retry?: { seg: Segment; scan: BlockScan; offset: number }[];
+}
+
+export class Scanner {
+  private matcher: CompiledMatcher | null = null;
+  private blocks = new Map<Element, BlockState>();
+  private byNode = new Map<Text, Mention[]>();
+  private pageCues = new Map<string, number>();
+  private nextId = 1;
+  private generation = 0;
+  private observer: MutationObserver | null = null;
+  private observedRoots = new Set<Node>();
+  private queue: MutationRecord[] = [];
+  private flushScheduled = false;
+  private uncounted = 0;
+  state: 'scanning' | 'done' = 'scanning';
+  /** Called after every pass or incremental update that changed the mentions. */
+  onChange: () => void = () => undefined;
+  /** Called for each open shadow root met, so its text can be styled too. */
+  onShadowRoot: (root: ShadowRoot) => void = () => undefined;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly painter: Painter,
+  ) {}
+
+  /** (Re)compiles the matcher for the enabled topics and rescans the page. */
+  configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
+    this.matcher = compileMatcher(index.spec, enabled);
+    return this.fullScan();
+  }
+
+  get paintedCount(): number {
+    let n = 0;
+    for (const state of this.blocks.values()) n += state.mentions.length;
+    return n;
+  }
+
+  get capped(): boolean {
+    return this.uncounted > 0;
+  }
+
+  /** Every painted mention in document order. */
+  mentions(): Mention[] {
+    const all: Mention[] = [];
+    for (const state of this.blocks.values()) all.push(...state.mentions);
+    return all.sort((a, b) => comparePosition(a, b));
+  }
+
+  mentionsInNode(node: Text): Mention[] | undefined {
+    return this.byNode.get(node);
+  }
+
+  blockHasMentions(el: Element): boolean {
+    return (this.blocks.get(el)?.mentions.length ?? 0) > 0;
+  }
+
+  findings(): { findings: Finding[]; byTopic: Record<string, number>; total: number } {
+    const byTopic: Record<string, number> = {};
+    const list = this.mentions();
+    for (const m of list) byTopic[m.topicId] = (byTopic[m.topicId] ?? 0) + 1;
+    return {
+      findings: list.map((m, index) => ({ index, topicId: m.topicId, text: m.text, sentence: m.sentence })),
+      byTopic,
+      total: list.length + this.uncounted,
+    };
+  }
+
+  async fullScan(): Promise<void> {
+    const generation = ++this.generation;
+    this.state = 'scanning';
+    this.clear();
+    const matcher = this.matcher;
+    if (!matcher || !this.doc.body) return this.finish();
+    const slice = new Slice();
+    const found: { seg: Segment; scan: BlockScan; offset: number }[] = [];
+    const roots: Node[] = [this.doc.body];
+    for (let r = 0; r < roots.length; r++) {
+      for (const seg of collectSegments(roots[r]!, (root) => {
+        roots.push(root);
+        this.onShadowRoot(root);
+      })) {
+        for (const part of windows(seg)) {
+          const scan = scanBlock(matcher, part.text);
+          this.addCues(seg.block, scan.cues);
+          if (scan.candidates.length) found.push({ seg, scan, offset: part.offset });
+          await slice.maybeYield();
+          if (generation !== this.generation) return;
+        }
+      }
+    }
+    for (const item of found) {
+      this.paintScan(matcher, item.seg, item.scan, item.offset);
+      await slice.maybeYield();
+      if (generation !== this.generation) return;
+    }
+    this.observe(roots);
+    this.finish();
+  }
+
+  private finish(): void {
+    this.state = 'done';
+    this.onChange();
+  }
+
+  /** Resolves a scan against block and page cues and paints what is accepted. */
+  private paintScan(matcher: CompiledMatcher, seg: Segment, scan: BlockScan, offset: number): void {
+    const pageCues = new Set(this.pageCues.keys());
+    const accepted = resolveBlock(matcher, scan, pageCues);
+    const state = this.state_(seg.block);
+    const rejectedPageRule = scan.candidates.some((c) => c.scope === 'page' && !accepted.includes(c));
+    if (rejectedPageRule) (state.retry ??= []).push({ seg, scan, offset });
+    for (const c of accepted) this.addMention(seg, c, offset, state);
+  }
+
+  private addMention(seg: Segment, c: Candidate, offset: number, state: BlockState): void {
+    if (this.paintedCount >= MAX_PAINTED) {
+      this.uncounted++;
+      return;
+    }
+    const start = c.start + offset;
+    const end = c.end + offset;
+    const at = locate(seg, start, end);
+    const range = new StaticRange({ startContainer: at.startNode, startOffset: at.startOffset, endContainer: at.endNode, endOffset: at.endOffset });
+    const mention: Mention = {
+      id: this.nextId++,
+      topicId: c.topicId,
+      text: seg.text.slice(start, end),
+      sentence: sentenceAround(seg.text, start, end),
+      paragraph: seg.text.length > 2000 ? seg.text.slice(Math.max(0, start - 1000), end + 1000) : seg.text,
+      range,
+      startNode: at.startNode,
+      endNode: at.endNode,
+      block: seg.block,
+    };
+    state.mentions.push(mention);
+    for (const node of new Set([at.startNode, at.endNode])) {
+      const list = this.byNode.get(node);
+      if (list) list.push(mention);
+      else this.byNode.set(node, [mention]);
+    }
+    this.painter.add(c.topicId, range);
+  }
+
+  private state_(block: Element): BlockState {
+    let state = this.blocks.get(block);
+    if (!state) {
+      state = { mentions: [], cues: [] };
+      this.blocks.set(block, state);
+    }
+    return state;
+  }
+
+  private addCues(block: Element, cues: Set<string>): void {
+    if (!cues.size) return;
+    const state = this.state_(block);
+    for (const cue of cues) {
+      state.cues.push(cue);
+      this.pageCues.set(cue, (this.pageCues.get(cue) ?? 0) + 1);
+    }
+  }
+
+  /** Forgets a block: unpaints its mentions and takes back its cues. */
+  private dropBlock(block: Element): void {
+    const state = this.blocks.get(block);
+    if (!state) return;
+    for (const m of state.mentions) {
+      this.painter.remove(m.topicId, m.range);
+      for (const node of [m.startNode, m.endNode]) {
+        const list = this.byNode.get(node)?.filter((x) => x !== m);
+        if (list?.length) this.byNode.set(node, list);
+        else this.byNode.delete(node);
+      }
+    }
+    for (const cue of state.cues) {
+      const n = (this.pageCues.get(cue) ?? 1) - 1;
+      if (n > 0) this.pageCues.set(cue, n);
+      else this.pageCues.delete(cue);
+    }
+    this.blocks.delete(block);
+  }
+
+  private clear(): void {
+    for (const block of [...this.blocks.keys()]) this.dropBlock(block);
+    this.uncounted = 0;
+  }
+
+  // ── Incremental updates ────────────────────────────────────────────────
+
+  private observe(roots: Node[]): void {
+    this.observer ??= new MutationObserver((records) => this.enqueue(records));
+    for (const root of roots) {
+      if (this.observedRoots.has(root)) continue;
+      this.observedRoots.add(root);
+      this.observer.observe(root, { childList: true, characterData: true, subtree: true });
+    }
+  }
+
+  /** Never works inside the observer callback: queue, then flush on the next frame. */
+  private enqueue(records: MutationRecord[]): void {
+    for (const r of records) if (!isOwnUi(r.target)) this.queue.push(r);
+    if (this.flushScheduled || !this.queue.length) return;
+    this.flushScheduled = true;
+    const run = () => void this.flush();
+    if (typeof requestAnimationFrame === 'function' && this.doc.visibilityState === 'visible') requestAnimationFrame(run);
+    else setTimeout(run, 50);
+  }
+
+  private async flush(): Promise<void> {
+    this.flushScheduled = false;
+    const records = this.queue;
+    this.queue = [];
+    const matcher = this.matcher;
+    if (!matcher || this.state === 'scanning') {
+      // A full pass is running (or nothing to match): it will see the new DOM.
+      return;
+    }
+    let touched = 0;
+    const dirty = new Set<Element>();
+    for (const r of records) {
+      touched += r.addedNodes.length + r.removedNodes.length + 1;
+      if (r.type === 'characterData') {
+        const block = blockOf(r.target);
+        if (block) dirty.add(block);
+      } else {
+        const target = r.target.nodeType === 1 ? (r.target as Element) : r.target.parentElement;
+        if (target) dirty.add(blockOf(target.firstChild ?? target) ?? target);
+        for (const node of r.removedNodes) this.dropRemoved(node);
+      }
+    }
+    if (touched > MAX_BATCH) return this.fullScan();
+    const generation = this.generation;
+    const slice = new Slice();
+    const roots = topmost([...dirty].filter((el) => el.isConnected && !insideSkipped(el)));
+    const grew = new Set(this.pageCues.keys());
+    const found: { seg: Segment; scan: BlockScan; offset: number }[] = [];
+    for (const root of roots) {
+      for (const [block] of this.blocks) if (root === block || root.contains(block)) this.dropBlock(block);
+      for (const seg of collectSegments(root)) {
+        for (const part of windows(seg)) {
+          const scan = scanBlock(matcher, part.text);
+          this.addCues(seg.block, scan.cues);
+          if (scan.candidates.length) found.push({ seg, scan, offset: part.offset });
+          await slice.maybeYield();
+          if (generation !== this.generation) return;
+        }
+      }
+    }
+    for (const item of found) this.paintScan(matcher, item.seg, item.scan, item.offset);
+    if ([...this.pageCues.keys()].some((cue) => !grew.has(cue))) this.retryPageRules(matcher);
+    this.onChange();
+  }
+
+  /** New page-level cues arrived: blocks whose page-scope candidates were rejected get another look. */
+  private retryPageRules(matcher: CompiledMatcher): void {
+    for (const [block, state] of this.blocks) {
+      if (!state.retry || !block.isConnected) continue;
+      const retry = state.retry;
+      state.retry = undefined;
+      for (const m of state.mentions) this.painter.remove(m.topicId, m.range);
+      state.mentions = [];
+      for (const item of retry) this.paintScan(matcher, item.seg, item.scan, item.offset);
+    }
+  }
+
+  private dropRemoved(node: Node): void {
+    if (node.nodeType === 3) {
+      const block = this.byNode.get(node as Text)?.[0]?.block;
+      if (block) this.dropBlock(block);
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    const el = node as Element;
+    for (const block of [...this.blocks.keys()]) {
+      if (block === el || el.contains(block)) this.dropBlock(block);
+    }
+  }
+
+  destroy(): void {
+    this.generation++;
+    this.observer?.disconnect();
+    this.observer = null;
+    this.observedRoots.clear();
+    this.queue = [];
+    this.clear();
+  }
+}
+
+function windows(seg: Segment): { text: string; offset: number }[] {
+  if (seg.text.length <= WINDOW) return [{ text: seg.text, offset: 0 }];
+  const parts: { text: string; offset: number }[] = [];
+  let start = 0;
+  while (start < seg.text.length) {
+    let end = Math.min(seg.text.length, start + WINDOW);
+    if (end < seg.text.length) {
+      const space = seg.text.lastIndexOf(' ', end);
+      if (space > start + WINDOW / 2) end = space;
+    }
+    parts.push({ text: seg.text.slice(start, end), offset: start });
+    start = end;
+  }
+  return parts;
+}
+
+function topmost(elements: Element[]): Element[] {
+  return elements.filter((el) => !elements.some((other) => other !== el && other.contains(el)));
+}
+
+function isOwnUi(node: Node): boolean {
+  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  return el?.closest?.(OWN_UI_TAG.toLowerCase()) != null;
+}
+
+function comparePosition(a: Mention, b: Mention): number {
+  if (a.startNode === b.startNode) return a.range.startOffset - b.range.startOffset;
+  const pos = a.startNode.compareDocumentPosition(b.startNode);
+  return pos & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : pos & Node.DOCUMENT_POSITION_PRECEDING ? 1 : 0;
+}

@@ -1,0 +1,238 @@
+/**
+ * The dataset schema: the one description of what a Counterpoint dataset file
+ * may contain. The bundled file and every imported file pass through
+ * {@link parseDataset} before anything is stored, so the rest of the product can
+ * trust the shape (and the cross-references) of what it reads from IndexedDB.
+ *
+ * Structure is checked with valibot; cross-references, uniqueness and the
+ * "no viewpoint without its opposite" rule are checked by hand afterwards,
+ * because they span the whole file.
+ */
+import * as v from 'valibot';
+
+/** Plain text only: the dataset is rendered as text, and `<` in it is a mistake. */
+const Text = v.pipe(
+  v.string(),
+  v.trim(),
+  v.minLength(1, 'must not be empty'),
+  v.check((s) => !/[<>]/.test(s), 'must be plain text (no "<" or ">")'),
+);
+
+const Id = v.pipe(
+  v.string(),
+  v.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase slug (a-z, 0-9, "-")'),
+);
+
+/** ISO date: YYYY-MM-DD, or YYYY-MM / YYYY where the source only gives that. */
+const IsoDate = v.pipe(
+  v.string(),
+  v.regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be an ISO date (YYYY-MM-DD, YYYY-MM or YYYY)'),
+  v.check(isRealDate, 'must be a real calendar date'),
+);
+
+const HttpsUrl = v.pipe(
+  v.string(),
+  v.url('must be a URL'),
+  v.check((s) => s.startsWith('https://'), 'must be an https:// URL'),
+);
+
+export const TermSchema = v.strictObject({
+  /** What the reader sees on the page, e.g. "DeepSeek-R1". Hyphens and spaces are interchangeable. */
+  text: Text,
+  /** Also match inflections of the last word (distill → distills, distilled, distilling). */
+  inflect: v.optional(v.boolean()),
+  /** Match only with this exact capitalisation (acronyms such as "BIS" or "EAR"). */
+  caseSensitive: v.optional(v.boolean()),
+  /**
+   * Context rule for ambiguous terms. `requires`: at least one of these cue sets
+   * (names in `dataset.cues`, or `@topicId` for an unambiguous term of that
+   * topic) must appear in scope. `vetoes`: none of these may appear in scope.
+   */
+  requires: v.optional(v.array(v.string())),
+  vetoes: v.optional(v.array(v.string())),
+  /** Where to look for cues: the same block (paragraph) or the whole page. */
+  scope: v.optional(v.picklist(['block', 'page'])),
+});
+
+export const TopicSchema = v.strictObject({
+  id: Id,
+  name: Text,
+  description: Text,
+  terms: v.pipe(v.array(TermSchema), v.minLength(1)),
+});
+
+export const CueSetSchema = v.strictObject({
+  description: v.optional(Text),
+  phrases: v.pipe(v.array(Text), v.minLength(1)),
+});
+
+export const SourceSchema = v.strictObject({
+  id: Id,
+  publisher: Text,
+  title: Text,
+  date: v.optional(IsoDate),
+  url: v.optional(HttpsUrl),
+  reliability: v.picklist(['primary', 'major', 'secondary']),
+});
+
+export const FactSchema = v.strictObject({
+  text: Text,
+  date: v.optional(IsoDate),
+  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every fact needs a source')),
+});
+
+export const ViewpointSchema = v.strictObject({
+  /** Short label shown on the viewpoint, e.g. "The figure was misread". */
+  label: Text,
+  /** Where the viewpoint stands on the card's question. Contested cards need both "yes" and "no". */
+  stance: v.picklist(['yes', 'no']),
+  /** Named people or organisations who hold it. */
+  holders: v.pipe(v.array(Text), v.minLength(1)),
+  argument: Text,
+  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every viewpoint needs a source')),
+});
+
+export const CardSchema = v.strictObject({
+  id: Id,
+  topicId: Id,
+  /** The reader's question, e.g. "What does the $6 million figure cover?" */
+  question: Text,
+  summary: v.pipe(
+    Text,
+    v.check((s) => s.split(/\s+/).length <= 70, 'summary must be at most ~60 words'),
+  ),
+  /** Phrases that make this the right card for a mention's surrounding text. */
+  cues: v.array(Text),
+  facts: v.pipe(v.array(FactSchema), v.minLength(1)),
+  contested: v.boolean(),
+  viewpoints: v.array(ViewpointSchema),
+  /** Where sources disagree, what they disagree on. */
+  disagreement: v.optional(Text),
+});
+
+export const DatasetSchema = v.strictObject({
+  schemaVersion: v.literal(1),
+  /** Bumped on every content change; the background reloads when it differs. */
+  version: v.pipe(v.string(), v.regex(/^\d{4}\.\d{2}\.\d{2}(\.\d+)?$/, 'must look like 2026.11.22 or 2026.11.22.1')),
+  reviewed: IsoDate,
+  cues: v.record(Id, CueSetSchema),
+  topics: v.pipe(v.array(TopicSchema), v.minLength(1)),
+  sources: v.array(SourceSchema),
+  cards: v.array(CardSchema),
+});
+
+export type Term = v.InferOutput<typeof TermSchema>;
+export type Topic = v.InferOutput<typeof TopicSchema>;
+export type CueSet = v.InferOutput<typeof CueSetSchema>;
+export type Source = v.InferOutput<typeof SourceSchema>;
+export type Fact = v.InferOutput<typeof FactSchema>;
+export type Viewpoint = v.InferOutput<typeof ViewpointSchema>;
+export type Card = v.InferOutput<typeof CardSchema>;
+export type Dataset = v.InferOutput<typeof DatasetSchema>;
+
+/** One problem found in a dataset file: where (a JSON path) and what. */
+export interface DatasetIssue {
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; dataset: Dataset } | { ok: false; issues: DatasetIssue[] };
+
+/**
+ * Validates unknown input (parsed JSON) as a dataset. Never throws: the caller
+ * shows `issues` to the user and changes nothing.
+ */
+export function parseDataset(input: unknown): ParseResult {
+  const result = v.safeParse(DatasetSchema, input);
+  if (!result.success) {
+    return {
+      ok: false,
+      issues: result.issues.slice(0, 20).map((issue) => ({
+        path: formatPath(issue.path),
+        message: issue.message,
+      })),
+    };
+  }
+  const issues = checkReferences(result.output);
+  return issues.length ? { ok: false, issues } : { ok: true, dataset: result.output };
+}
+
+/** Parses dataset text (a file the user picked). JSON syntax errors become issues too. */
+export function parseDatasetText(text: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return {
+      ok: false,
+      issues: [{ path: '(file)', message: `not valid JSON: ${(error as Error).message}` }],
+    };
+  }
+  return parseDataset(json);
+}
+
+function checkReferences(data: Dataset): DatasetIssue[] {
+  const issues: DatasetIssue[] = [];
+  const topicIds = unique(data.topics.map((t) => t.id), 'topics', issues);
+  const sourceIds = unique(data.sources.map((s) => s.id), 'sources', issues);
+  unique(data.cards.map((c) => c.id), 'cards', issues);
+  const cueNames = new Set(Object.keys(data.cues));
+
+  data.topics.forEach((topic, ti) => {
+    topic.terms.forEach((term, i) => {
+      for (const ref of [...(term.requires ?? []), ...(term.vetoes ?? [])]) {
+        const known = ref.startsWith('@') ? topicIds.has(ref.slice(1)) : cueNames.has(ref);
+        if (!known) issues.push({ path: `topics[${ti}].terms[${i}]`, message: `unknown cue set "${ref}"` });
+      }
+    });
+  });
+
+  data.cards.forEach((card, ci) => {
+    const at = `cards[${ci}] (${card.id})`;
+    if (!topicIds.has(card.topicId)) issues.push({ path: `${at}.topicId`, message: `unknown topic "${card.topicId}"` });
+    card.facts.forEach((fact, i) => {
+      for (const id of fact.sourceIds) {
+        if (!sourceIds.has(id)) issues.push({ path: `${at}.facts[${i}]`, message: `unknown source "${id}"` });
+      }
+    });
+    card.viewpoints.forEach((vp, i) => {
+      for (const id of vp.sourceIds) {
+        if (!sourceIds.has(id)) issues.push({ path: `${at}.viewpoints[${i}]`, message: `unknown source "${id}"` });
+      }
+    });
+    const stances = new Set(card.viewpoints.map((vp) => vp.stance));
+    if (card.contested && !(stances.has('yes') && stances.has('no'))) {
+      issues.push({ path: at, message: 'a contested card needs opposing viewpoints (both "yes" and "no")' });
+    }
+    if (!card.contested && card.viewpoints.length === 1) {
+      issues.push({ path: at, message: 'a single viewpoint cannot stand without its opposite' });
+    }
+  });
+  return issues;
+}
+
+function unique(ids: string[], what: string, issues: DatasetIssue[]): Set<string> {
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) issues.push({ path: what, message: `duplicate id "${id}"` });
+    seen.add(id);
+  }
+  return seen;
+}
+
+function formatPath(path: v.IssuePathItem[] | undefined): string {
+  if (!path?.length) return '(root)';
+  return path
+    .map((item) => (typeof item.key === 'number' ? `[${item.key}]` : `.${String(item.key)}`))
+    .join('')
+    .replace(/^\./, '');
+}
+
+function isRealDate(s: string): boolean {
+  const [y, m, d] = s.split('-').map(Number);
+  if (m === undefined) return true;
+  if (m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  const date = new Date(Date.UTC(y!, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}

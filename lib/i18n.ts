@@ -1,0 +1,14 @@
+/**
+ * Every user-facing string goes through `browser.i18n` (public/_locales), so a
+ * translation needs no code change. A missing key shows the key itself, which
+ * a test catches (tests/unit/i18n.test.ts).
+ */
+import { browser } from 'wxt/browser';
+
+export function t(key: string, substitutions?: string | string[]): string {
+  try {
+    return browser.i18n.getMessage(key as Parameters<typeof browser.i18n.getMessage>[0], substitutions) || key;
+  } catch {
+    return key;
+  }
+}

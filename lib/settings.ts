@@ -1,0 +1,134 @@
+/**
+ * Settings: a `defaults` object, a list of migrations, and the rule that only
+ * what the user changed is stored (in storage.sync, one key per setting, so a
+ * change on one machine does not overwrite a different change on another).
+ *
+ * Pure functions here; `lib/settings-store.ts` binds them to browser.storage.
+ */
+
+export type HighlightStyle = 'underline' | 'background' | 'dotted';
+
+export interface Settings {
+  /** Master switch. */
+  enabled: boolean;
+  /** Topic ids the reader turned off. */
+  topicsOff: string[];
+  /** Hostnames where Counterpoint does nothing. */
+  sitesOff: string[];
+  /** How long the pointer must rest on a mention before the card opens. */
+  hoverDelayMs: number;
+  /** Per-topic look of the highlight. */
+  topicStyles: Record<string, HighlightStyle>;
+}
+
+export const DEFAULTS: Readonly<Settings> = Object.freeze({
+  enabled: true,
+  topicsOff: [],
+  sitesOff: [],
+  hoverDelayMs: 400,
+  topicStyles: {},
+});
+
+export const SETTINGS_VERSION = 2;
+export const VERSION_KEY = 'settingsVersion';
+const KEYS = Object.keys(DEFAULTS) as (keyof Settings)[];
+
+/**
+ * Migrations from stored version N to N+1. Each gets the raw stored object and
+ * returns the keys to set and remove.
+ */
+const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {
+  // v1 stored the hover delay in seconds under "hoverDelay".
+  1: (raw) => {
+    const next = { ...raw };
+    if (typeof raw.hoverDelay === 'number') next.hoverDelayMs = Math.round(raw.hoverDelay * 1000);
+    delete next.hoverDelay;
+    return next;
+  },
+};
+
+/** Applies migrations to a raw storage snapshot. Returns the migrated snapshot and whether anything changed. */
+export function migrate(raw: Record<string, unknown>): { raw: Record<string, unknown>; changed: boolean } {
+  let version = typeof raw[VERSION_KEY] === 'number' ? (raw[VERSION_KEY] as number) : hasAnySetting(raw) ? 1 : SETTINGS_VERSION;
+  let current = raw;
+  let changed = false;
+  while (version < SETTINGS_VERSION) {
+    const step = MIGRATIONS[version];
+    if (step) current = step(current);
+    version += 1;
+    changed = true;
+  }
+  return { raw: { ...current, [VERSION_KEY]: SETTINGS_VERSION }, changed: changed || raw[VERSION_KEY] !== SETTINGS_VERSION };
+}
+
+/** Reads settings from a raw storage snapshot: defaults, overridden by every stored value that is valid. */
+export function readSettings(raw: Record<string, unknown>): Settings {
+  const out: Settings = { ...DEFAULTS, topicsOff: [], sitesOff: [], topicStyles: {} };
+  if (typeof raw.enabled === 'boolean') out.enabled = raw.enabled;
+  if (isStringArray(raw.topicsOff)) out.topicsOff = [...raw.topicsOff];
+  if (isStringArray(raw.sitesOff)) out.sitesOff = raw.sitesOff.map(normalizeSite).filter(Boolean);
+  if (typeof raw.hoverDelayMs === 'number' && Number.isFinite(raw.hoverDelayMs)) {
+    out.hoverDelayMs = clamp(Math.round(raw.hoverDelayMs), 100, 2000);
+  }
+  if (raw.topicStyles && typeof raw.topicStyles === 'object') {
+    for (const [topic, style] of Object.entries(raw.topicStyles as Record<string, unknown>)) {
+      if (style === 'underline' || style === 'background' || style === 'dotted') out.topicStyles[topic] = style;
+    }
+  }
+  return out;
+}
+
+/**
+ * What to write for a change: keys whose new value differs from the default
+ * are set, keys that went back to the default are removed.
+ */
+export function planSave(patch: Partial<Settings>): { set: Record<string, unknown>; remove: string[] } {
+  const set: Record<string, unknown> = {};
+  const remove: string[] = [];
+  for (const key of KEYS) {
+    if (!(key in patch)) continue;
+    const value = patch[key];
+    if (sameValue(value, DEFAULTS[key])) remove.push(key);
+    else set[key] = value;
+  }
+  return { set, remove };
+}
+
+/** A site key: the hostname without "www.". Accepts a URL or a bare hostname. */
+export function normalizeSite(input: string): string {
+  let host = input.trim().toLowerCase();
+  try {
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(host)) host = new URL(host).hostname;
+  } catch {
+    return '';
+  }
+  host = host.replace(/\/.*$/, '').replace(/:\d+$/, '').replace(/^www\./, '');
+  return /^[a-z0-9.-]+$/.test(host) || /^\[[0-9a-f:]+\]$/.test(host) ? host : '';
+}
+
+/** Is Counterpoint off on this page's host (or a parent domain the reader listed)? */
+export function isSiteOff(settings: Pick<Settings, 'sitesOff'>, hostname: string): boolean {
+  const host = normalizeSite(hostname);
+  return settings.sitesOff.some((site) => host === site || host.endsWith(`.${site}`));
+}
+
+export function enabledTopics(settings: Pick<Settings, 'topicsOff'>, topicIds: string[]): Set<string> {
+  const off = new Set(settings.topicsOff);
+  return new Set(topicIds.filter((id) => !off.has(id)));
+}
+
+function hasAnySetting(raw: Record<string, unknown>): boolean {
+  return Object.keys(raw).some((key) => key !== VERSION_KEY);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, n));
+}

@@ -1,0 +1,59 @@
+/**
+ * Checks on what ships: the database stays in the background, the manifests
+ * ask for no more than they need, and nothing in any bundle names a remote host.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const builds = ['.output/chrome-mv3', '.output/firefox-mv3'];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+describe.each(builds)('%s', (dir) => {
+  it('exists', () => {
+    expect(existsSync(join(dir, 'manifest.json')), `run the build first (${dir})`).toBe(true);
+  });
+
+  it('keeps Dexie out of the content script and in the background', () => {
+    const content = readFileSync(join(dir, 'content-scripts/content.js'), 'utf8');
+    expect(content.toLowerCase()).not.toContain('dexie');
+    expect(content).not.toContain('indexedDB');
+    const background = readFileSync(join(dir, 'background.js'), 'utf8');
+    expect(background.toLowerCase()).toContain('dexie');
+  });
+
+  it('asks only for the storage permission', () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.permissions).toEqual(['storage']);
+    expect(manifest.host_permissions ?? []).toEqual([]);
+    expect(manifest.content_security_policy.extension_pages).toContain("script-src 'self'");
+    const cs = manifest.content_scripts[0];
+    expect(cs.all_frames).toBe(true);
+    expect(cs.match_about_blank).toBe(true);
+    expect(cs.css?.length).toBe(1);
+  });
+
+  it('contains no remote URL that code could fetch', () => {
+    for (const file of files(dir).filter((f) => f.endsWith('.js') || f.endsWith('.html'))) {
+      const text = readFileSync(file, 'utf8');
+      // Links in the dataset are rendered as <a href>, never fetched; calls to fetch/XHR/WebSocket/sendBeacon must not exist.
+      expect(text, file).not.toMatch(/\bnew WebSocket\(|navigator\.sendBeacon\(|new XMLHttpRequest\(|new EventSource\(/);
+    }
+  });
+});
+
+describe('Firefox manifest', () => {
+  it('declares an id, MV3 event page and no data collection', () => {
+    const manifest = JSON.parse(readFileSync('.output/firefox-mv3/manifest.json', 'utf8'));
+    expect(manifest.browser_specific_settings.gecko.id).toMatch(/@/);
+    expect(manifest.browser_specific_settings.gecko.data_collection_permissions).toEqual({ required: ['none'] });
+    expect(manifest.background.scripts).toEqual(['background.js']);
+    expect(manifest.background.service_worker).toBeUndefined();
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The background's data layer and message routing, against fake-indexeddb
+ * and WXT's fake browser.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing';
+import { browser } from 'wxt/browser';
+import bundled from '../../lib/dataset/dataset.json';
+import { CounterpointDb } from '../../entrypoints/background/db';
+import { DatasetService, INDEX_KEY, NOTICES_KEY } from '../../entrypoints/background/dataset-service';
+import { createHandlers, route } from '../../entrypoints/background/handlers';
+
+let n = 0;
+const freshName = () => `counterpoint-test-${++n}`;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+});
+
+describe('DatasetService', () => {
+  it('loads the bundled dataset on first use and publishes the term index', async () => {
+    const service = new DatasetService(freshName());
+    const info = await service.info();
+    expect(info.version).toBe(bundled.version);
+    expect(info.cards).toBe(bundled.cards.length);
+    expect(info.origin).toBe('bundled');
+    const stored = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY] as { topics: { id: string }[] };
+    expect(stored.topics.map((t) => t.id)).toEqual(bundled.topics.map((t) => t.id));
+  });
+
+  it('returns a topic\'s cards in dataset order with their sources resolved', async () => {
+    const service = new DatasetService(freshName());
+    const topicId = bundled.topics[0]!.id;
+    const cards = await service.cardsFor(topicId);
+    expect(cards.map((c) => c.id)).toEqual(bundled.cards.filter((c) => c.topicId === topicId).map((c) => c.id));
+    for (const card of cards) {
+      for (const id of card.facts.flatMap((f) => f.sourceIds)) expect(card.sources[id]?.id).toBe(id);
+    }
+  });
+
+  it('a new service on the same database (a woken background) reopens it without reloading', async () => {
+    const name = freshName();
+    const first = await new DatasetService(name).info();
+    const second = await new DatasetService(name).info();
+    expect(second.loadedAt).toBe(first.loadedAt);
+  });
+
+  it('rejects an invalid import and keeps the previous data', async () => {
+    const service = new DatasetService(freshName());
+    const before = await service.info();
+    const broken = { ...bundled, cards: [{ ...bundled.cards[0], topicId: 'missing' }] };
+    await expect(service.importText(JSON.stringify(broken))).rejects.toThrow(/not a valid Counterpoint dataset/);
+    await expect(service.importText('{not json')).rejects.toThrow();
+    expect(await service.info()).toEqual(before);
+  });
+
+  it('imports a valid file in one go and resets to the bundled one', async () => {
+    const service = new DatasetService(freshName());
+    const smaller = { ...bundled, version: '2030.01.01', cards: bundled.cards.slice(0, 2) };
+    const imported = await service.importText(JSON.stringify(smaller));
+    expect(imported).toMatchObject({ version: '2030.01.01', cards: 2, origin: 'imported' });
+    const reset = await service.reset();
+    expect(reset).toMatchObject({ version: bundled.version, cards: bundled.cards.length, origin: 'bundled' });
+  });
+
+  it('exports what it holds, which imports again unchanged', async () => {
+    const service = new DatasetService(freshName());
+    const text = await service.exportText();
+    expect(JSON.parse(text).cards.map((c: { id: string }) => c.id)).toEqual(bundled.cards.map((c) => c.id));
+    await service.importText(text);
+    expect(await service.exportText()).toBe(text);
+  });
+
+  it('rebuilds a half-written database from the bundled file and says so', async () => {
+    const name = freshName();
+    await new DatasetService(name).info();
+    const db = new CounterpointDb(name);
+    await db.cards.clear(); // as if an import had been cut off
+    db.close();
+    const info = await new DatasetService(name).info();
+    expect(info.cards).toBe(bundled.cards.length);
+    const notices = (await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[];
+    expect(notices.join()).toMatch(/incomplete/);
+  });
+
+  it('reloads when the bundled version differs from the stored one', async () => {
+    const name = freshName();
+    const service = new DatasetService(name);
+    await service.importText(JSON.stringify({ ...bundled, version: '2001.01.01', cards: bundled.cards.slice(0, 1) }));
+    // Simulate an extension update: the stored bundledVersion is older than the bundled file.
+    const db = new CounterpointDb(name);
+    await db.meta.update('dataset', { bundledVersion: '2000.01.01' });
+    db.close();
+    const info = await new DatasetService(name).info();
+    expect(info).toMatchObject({ version: bundled.version, origin: 'bundled' });
+  });
+});
+
+describe('message routing', () => {
+  const extPage = () => ({ id: browser.runtime.id, url: browser.runtime.getURL('/options.html') });
+  const contentScript = () => ({ id: browser.runtime.id, url: 'https://news.example.com/a', tab: { id: 7, url: 'https://news.example.com/a' } as never, frameId: 0 });
+
+  it('lets a content script read cards', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    const reply = await route(handlers, { type: 'getCards', topicId: bundled.topics[0]!.id }, contentScript());
+    expect(reply.ok).toBe(true);
+  });
+
+  it('refuses writes from a content script', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    for (const type of ['importDataset', 'resetDataset', 'exportDataset']) {
+      const reply = await route(handlers, { type, text: '{}' }, contentScript());
+      expect(reply).toMatchObject({ ok: false });
+      if (!reply.ok) expect(reply.error).toMatch(/refused/);
+    }
+  });
+
+  it('lets an extension page import, and reports validation details', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    const reply = await route(handlers, { type: 'importDataset', text: '{"schemaVersion":1}' }, extPage());
+    expect(reply.ok).toBe(false);
+    if (!reply.ok) expect(reply.details?.length).toBeGreaterThan(0);
+  });
+
+  it('rejects malformed and unknown messages, and foreign senders', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    expect(await route(handlers, null, extPage())).toMatchObject({ ok: false });
+    expect(await route(handlers, { type: 'dropTables' }, extPage())).toMatchObject({ ok: false });
+    expect(await route(handlers, { type: 'getIndex' }, { id: 'someone-else', url: 'https://evil.example' })).toMatchObject({ ok: false });
+  });
+
+  it('"not on this site" takes the site from the sender, not the message', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    const reply = await route(handlers, { type: 'muteSite', site: 'victim.example' }, contentScript());
+    expect(reply.ok).toBe(true);
+    const stored = await browser.storage.sync.get('sitesOff');
+    expect(stored.sitesOff).toEqual(['news.example.com']);
+  });
+});

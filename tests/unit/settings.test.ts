@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, SETTINGS_VERSION, VERSION_KEY, enabledTopics, isSiteOff, migrate, normalizeSite, planSave, readSettings } from '../../lib/settings';
+
+describe('readSettings', () => {
+  it('returns the defaults for empty storage', () => {
+    expect(readSettings({})).toEqual(DEFAULTS);
+  });
+
+  it('keeps valid stored values and drops invalid ones', () => {
+    const s = readSettings({ enabled: false, topicsOff: ['deepseek'], hoverDelayMs: 'fast', topicStyles: { deepseek: 'background', x: 'neon' } });
+    expect(s.enabled).toBe(false);
+    expect(s.topicsOff).toEqual(['deepseek']);
+    expect(s.hoverDelayMs).toBe(DEFAULTS.hoverDelayMs);
+    expect(s.topicStyles).toEqual({ deepseek: 'background' });
+  });
+
+  it('clamps the hover delay', () => {
+    expect(readSettings({ hoverDelayMs: 5 }).hoverDelayMs).toBe(100);
+    expect(readSettings({ hoverDelayMs: 99999 }).hoverDelayMs).toBe(2000);
+  });
+});
+
+describe('planSave', () => {
+  it('stores only values that differ from the defaults', () => {
+    expect(planSave({ hoverDelayMs: 600, enabled: true })).toEqual({ set: { hoverDelayMs: 600 }, remove: ['enabled'] });
+  });
+
+  it('removes a key that went back to its default', () => {
+    expect(planSave({ topicsOff: [] })).toEqual({ set: {}, remove: ['topicsOff'] });
+  });
+});
+
+describe('migrate', () => {
+  it('moves v1 hoverDelay (seconds) to hoverDelayMs', () => {
+    const { raw, changed } = migrate({ hoverDelay: 0.5, topicsOff: ['x'] });
+    expect(changed).toBe(true);
+    expect(raw).toEqual({ hoverDelayMs: 500, topicsOff: ['x'], [VERSION_KEY]: SETTINGS_VERSION });
+  });
+
+  it('leaves current settings alone', () => {
+    const current = { hoverDelayMs: 700, [VERSION_KEY]: SETTINGS_VERSION };
+    expect(migrate(current)).toEqual({ raw: current, changed: false });
+  });
+
+  it('stamps an empty store with the current version', () => {
+    expect(migrate({}).raw[VERSION_KEY]).toBe(SETTINGS_VERSION);
+  });
+});
+
+describe('sites', () => {
+  it('normalizes URLs and hostnames', () => {
+    expect(normalizeSite('https://www.Example.com/path?q=1')).toBe('example.com');
+    expect(normalizeSite('news.example.co.uk')).toBe('news.example.co.uk');
+    expect(normalizeSite('127.0.0.1:8080')).toBe('127.0.0.1');
+    expect(normalizeSite('not a site!')).toBe('');
+    expect(normalizeSite('javascript:alert(1)')).toBe('');
+  });
+
+  it('turns a site off with its subdomains, not look-alike domains', () => {
+    const settings = { sitesOff: ['example.com'] };
+    expect(isSiteOff(settings, 'example.com')).toBe(true);
+    expect(isSiteOff(settings, 'www.example.com')).toBe(true);
+    expect(isSiteOff(settings, 'news.example.com')).toBe(true);
+    expect(isSiteOff(settings, 'notexample.com')).toBe(false);
+  });
+
+  it('computes enabled topics', () => {
+    expect([...enabledTopics({ topicsOff: ['b'] }, ['a', 'b', 'c'])]).toEqual(['a', 'c']);
+  });
+});

@@ -1,0 +1,2 @@
+// Dexie needs an IndexedDB; fake-indexeddb provides one in Node.
+import 'fake-indexeddb/auto';

@@ -1,0 +1,52 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+/**
+ * One source tree, two MV3 builds: Chromium (service-worker background) and
+ * Firefox (event-page background, which WXT emits as `background.scripts`).
+ */
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifestVersion: 3,
+  vite: () => ({
+    plugins: [preact()],
+    build: {
+      // Keep bundles readable in review and in the store's source check.
+      minify: false,
+    },
+  }),
+  manifest: ({ browser }) => ({
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
+    // storage: settings (sync) and the published term index (local).
+    permissions: ['storage'],
+    action: {
+      default_title: '__MSG_actionTitle__',
+    },
+    commands: {
+      'next-mention': {
+        suggested_key: { default: 'Alt+Shift+N' },
+        description: '__MSG_commandNext__',
+      },
+      'previous-mention': {
+        suggested_key: { default: 'Alt+Shift+P' },
+        description: '__MSG_commandPrevious__',
+      },
+    },
+    content_security_policy: {
+      extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'counterpoint@counterpoint.example',
+              strict_min_version: '140.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : { minimum_chrome_version: '121' }),
+  }),
+});
