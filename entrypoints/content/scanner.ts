@@ -136,6 +136,7 @@ export class Scanner {
       if (generation !== this.generation) return;
     }
     this.observe(roots);
+    slice.end();
     this.finish();
   }
 
@@ -287,8 +288,13 @@ export class Scanner {
         }
       }
     }
-    for (const item of found) this.paintScan(matcher, item.seg, item.scan, item.offset);
+    for (const item of found) {
+      this.paintScan(matcher, item.seg, item.scan, item.offset);
+      await slice.maybeYield();
+      if (generation !== this.generation) return;
+    }
     if ([...this.pageCues.keys()].some((cue) => !grew.has(cue))) this.retryPageRules(matcher);
+    slice.end();
     this.onChange();
   }
 

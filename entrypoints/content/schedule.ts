@@ -18,6 +18,12 @@ export function yieldToPage(): Promise<void> {
   });
 }
 
+/**
+ * What our slices cost, for the benchmark: total busy time and the longest
+ * slice. Two additions per slice; read by scripts/bench.
+ */
+export const sliceStats = { busyMs: 0, longestMs: 0, slices: 0 };
+
 /** A time budget for one slice of work. */
 export class Slice {
   private started = performance.now();
@@ -30,7 +36,21 @@ export class Slice {
   /** Yields if the budget is spent, then starts a new slice. */
   async maybeYield(): Promise<void> {
     if (!this.spent()) return;
+    this.record();
     await yieldToPage();
     this.started = performance.now();
+  }
+
+  /** Closes the last slice of a pass (call when the pass ends). */
+  end(): void {
+    this.record();
+    this.started = performance.now();
+  }
+
+  private record(): void {
+    const ms = performance.now() - this.started;
+    sliceStats.busyMs += ms;
+    sliceStats.slices += 1;
+    if (ms > sliceStats.longestMs) sliceStats.longestMs = ms;
   }
 }

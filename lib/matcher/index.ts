@@ -1,0 +1,231 @@
+/**
+ * The matching engine: finds candidate mentions of the dataset's terms in one
+ * block of text and applies the dataset's context rules.
+ *
+ * Terms and cue phrases are compiled once into token tries (a Map per node),
+ * so scanning walks each token position a few steps deep: the cost grows with
+ * the text, not with the number of terms. Everything that decides *what*
+ * matches (terms, aliases, cues, vetoes, scope) comes from the dataset.
+ */
+import type { CueSet, Topic } from '../dataset/schema';
+import { inflections } from './inflect';
+import { tokenize, type Joiner, type Token } from './tokenize';
+
+export { tokenize, type Token } from './tokenize';
+
+export interface MatcherSpec {
+  topics: Pick<Topic, 'id' | 'terms'>[];
+  cues: Record<string, Pick<CueSet, 'phrases'>>;
+}
+
+/** A candidate mention in one block; start/end are UTF-16 offsets into the text that was scanned. */
+export interface Candidate {
+  start: number;
+  end: number;
+  topicId: string;
+  /** The dataset term that matched. */
+  term: string;
+  /** True when the term carries a context rule. */
+  ambiguous: boolean;
+  scope: 'block' | 'page';
+  requires?: readonly string[];
+  vetoes?: readonly string[];
+}
+
+export interface CueHit {
+  name: string;
+  start: number;
+  end: number;
+}
+
+export interface BlockScan {
+  candidates: Candidate[];
+  /** Cue-set names present in the block, plus '@topic' for each topic with a rule-free term here. */
+  cues: Set<string>;
+  /** Where each cue occurs, so a candidate's own text never counts as its own cue. */
+  cueHits: CueHit[];
+}
+
+interface Entry {
+  /** Joiners required between tokens (length = tokens - 1). */
+  joiners: Joiner[];
+  /** For case-sensitive entries, the exact tokens. */
+  exact?: string[];
+  length: number;
+  payload: TermPayload | CuePayload;
+}
+
+interface TermPayload {
+  kind: 'term';
+  topicId: string;
+  term: string;
+  active: boolean;
+  requires?: readonly string[];
+  vetoes?: readonly string[];
+  scope: 'block' | 'page';
+}
+
+interface CuePayload {
+  kind: 'cue';
+  name: string;
+}
+
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  entries: Entry[];
+}
+
+export interface CompiledMatcher {
+  readonly root: TrieNode;
+  readonly termCount: number;
+}
+
+const newNode = (): TrieNode => ({ children: new Map(), entries: [] });
+
+/**
+ * Compiles the dataset's terms and cue sets. Topics not in `enabledTopics`
+ * still count as `@topic` cues for other topics' rules, but yield no candidates.
+ */
+export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): CompiledMatcher {
+  const root = newNode();
+  let termCount = 0;
+  for (const topic of spec.topics) {
+    const active = !enabledTopics || enabledTopics.has(topic.id);
+    for (const term of topic.terms) {
+      const tokens = tokenize(term.text);
+      if (!tokens.length) continue;
+      const payload: TermPayload = {
+        kind: 'term',
+        topicId: topic.id,
+        term: term.text,
+        active,
+        requires: term.requires,
+        vetoes: term.vetoes,
+        scope: term.scope ?? 'block',
+      };
+      const lastForms = term.inflect && !term.caseSensitive ? inflections(tokens.at(-1)!.norm) : [tokens.at(-1)!.norm];
+      for (const last of lastForms) {
+        const norms = [...tokens.slice(0, -1).map((t) => t.norm), last];
+        insert(root, norms, {
+          joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
+          exact: term.caseSensitive ? tokens.map((t) => t.raw) : undefined,
+          length: norms.length,
+          payload,
+        });
+        termCount++;
+      }
+    }
+  }
+  for (const [name, set] of Object.entries(spec.cues)) {
+    for (const phrase of set.phrases) {
+      const tokens = tokenize(phrase);
+      if (!tokens.length) continue;
+      // Short all-caps cues (AI, LLM, GPU) are acronyms: "ai" or "Gpu" in running text are not them.
+      const exact = /^[A-Z0-9]{1,4}$/.test(phrase.trim()) ? tokens.map((t) => t.raw) : undefined;
+      insert(root, tokens.map((t) => t.norm), {
+        joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
+        exact,
+        length: tokens.length,
+        payload: { kind: 'cue', name },
+      });
+    }
+  }
+  return { root, termCount };
+}
+
+function insert(root: TrieNode, norms: string[], entry: Entry): void {
+  let node = root;
+  for (const norm of norms) {
+    let next = node.children.get(norm);
+    if (!next) {
+      next = newNode();
+      node.children.set(norm, next);
+    }
+    node = next;
+  }
+  node.entries.push(entry);
+}
+
+/** In a term, a space and a hyphen are the same joiner; a dot must be a dot; CJK needs none. */
+function termJoiner(joiner: Joiner): Joiner {
+  return joiner === 'hyphen' ? 'space' : joiner === 'other' ? 'space' : joiner;
+}
+
+function joinerFits(required: Joiner, actual: Joiner): boolean {
+  if (required === 'space') return actual === 'space' || actual === 'hyphen';
+  return required === actual;
+}
+
+function entryFits(entry: Entry, tokens: Token[], at: number): boolean {
+  for (let k = 1; k < entry.length; k++) {
+    if (!joinerFits(entry.joiners[k - 1]!, tokens[at + k]!.joiner)) return false;
+  }
+  if (entry.exact) {
+    for (let k = 0; k < entry.length; k++) if (tokens[at + k]!.raw !== entry.exact[k]) return false;
+  }
+  return true;
+}
+
+/** Finds every term candidate and cue in a block of text. */
+export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
+  const tokens = tokenize(text);
+  const candidates: Candidate[] = [];
+  const cueHits: CueHit[] = [];
+  const cues = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    let node = m.root.children.get(tokens[i]!.norm);
+    for (let j = i; node; ) {
+      for (const entry of node.entries) {
+        if (!entryFits(entry, tokens, i)) continue;
+        const start = tokens[i]!.start;
+        const end = tokens[j]!.end;
+        const p = entry.payload;
+        if (p.kind === 'cue') {
+          cueHits.push({ name: p.name, start, end });
+          cues.add(p.name);
+          continue;
+        }
+        const ambiguous = Boolean(p.requires?.length || p.vetoes?.length);
+        if (!ambiguous) {
+          cues.add(`@${p.topicId}`);
+          cueHits.push({ name: `@${p.topicId}`, start, end });
+        }
+        if (p.active) {
+          candidates.push({ start, end, topicId: p.topicId, term: p.term, ambiguous, scope: p.scope, requires: p.requires, vetoes: p.vetoes });
+        }
+      }
+      j++;
+      if (j >= tokens.length) break;
+      node = node.children.get(tokens[j]!.norm);
+    }
+  }
+  return { candidates, cues, cueHits };
+}
+
+/**
+ * Applies context rules and resolves overlaps. A rule's cues count only at
+ * other positions than the candidate itself. Of overlapping candidates the
+ * longest wins, then the earliest.
+ */
+export function resolveBlock(_m: CompiledMatcher, scan: BlockScan, pageCues: ReadonlySet<string>): Candidate[] {
+  const accepted = scan.candidates.filter((c) => {
+    if (!c.ambiguous) return true;
+    const present = (name: string) =>
+      c.scope === 'page'
+        ? pageCues.has(name) || hasCueElsewhere(scan, name, c)
+        : hasCueElsewhere(scan, name, c);
+    if (c.vetoes?.some(present)) return false;
+    if (c.requires?.length && !c.requires.some(present)) return false;
+    return true;
+  });
+  const byLength = [...accepted].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const chosen: Candidate[] = [];
+  for (const c of byLength) {
+    if (!chosen.some((x) => x.start < c.end && c.start < x.end)) chosen.push(c);
+  }
+  return chosen.sort((a, b) => a.start - b.start);
+}
+
+function hasCueElsewhere(scan: BlockScan, name: string, c: Candidate): boolean {
+  return scan.cueHits.some((hit) => hit.name === name && (hit.end <= c.start || hit.start >= c.end));
+}
