@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { compileMatcher, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
+import { inflections } from '../../lib/matcher/inflect';
+import { tokenize } from '../../lib/matcher/tokenize';
+import dataset from '../../lib/dataset/dataset.json';
+import type { Dataset } from '../../lib/dataset/schema';
+
+const data = dataset as Dataset;
+const spec: MatcherSpec = { topics: data.topics, cues: data.cues };
+const m = compileMatcher(spec);
+
+/** Accepted mentions in one block of text, as [topic, matched text]. */
+function find(text: string, pageCues: string[] = [], matcher = m): [string, string][] {
+  const scan = scanBlock(matcher, text);
+  return resolveBlock(matcher, scan, new Set([...pageCues, ...scan.cues])).map((c) => [c.topicId, text.slice(c.start, c.end)]);
+}
+const texts = (text: string, topic?: string) => find(text).filter(([t]) => !topic || t === topic).map(([, s]) => s);
+
+describe('tokenize', () => {
+  it('splits on non-letters and keeps offsets into the original', () => {
+    const tokens = tokenize('Deep\u00ADSeek’s R1-Zero, 深度求索');
+    expect(tokens.map((t) => t.norm)).toEqual(['deepseek', 'r1', 'zero', '深', '度', '求', '索']);
+    expect(tokens[0]).toMatchObject({ start: 0, end: 9 });
+    expect(tokens[2]!.joiner).toBe('hyphen');
+  });
+});
+
+describe('matching terms', () => {
+  it('is case-insensitive by default', () => {
+    expect(texts('deepseek and DEEPSEEK and DeepSeek', 'deepseek')).toEqual(['deepseek', 'DEEPSEEK', 'DeepSeek']);
+  });
+
+  it('matches possessives, straight and curly', () => {
+    expect(texts("DeepSeek's model and DeepSeek’s app", 'deepseek')).toEqual(['DeepSeek', 'DeepSeek']);
+  });
+
+  it('treats hyphens and spaces alike, longest match first', () => {
+    expect(texts('DeepSeek-R1 and DeepSeek R1 and DeepSeek\u2011R1', 'deepseek')).toEqual(['DeepSeek-R1', 'DeepSeek R1', 'DeepSeek\u2011R1']);
+  });
+
+  it('handles NBSP, soft hyphens and zero-width characters', () => {
+    expect(texts('DeepSeek\u00A0R1', 'deepseek')).toEqual(['DeepSeek\u00A0R1']);
+    expect(texts('Deep\u00ADSeek launched', 'deepseek')).toEqual(['Deep\u00ADSeek']);
+    expect(texts('Deep\u200BSeek launched', 'deepseek')).toEqual(['Deep\u200BSeek']);
+  });
+
+  it('respects word boundaries, also in non-ASCII text', () => {
+    expect(texts('DeepSeekers and undistilled and DeepSeekův model')).toEqual([]);
+    expect(texts('Google DeepMind, DeepL and Deep Search are not it; deep seek the truth; deep-seek it')).toEqual([]);
+  });
+
+  it('matches CJK names without word boundaries', () => {
+    expect(texts('中国深度求索公司发布新模型', 'deepseek')).toEqual(['深度求索']);
+  });
+
+  it('applies inflections only where the dataset asks', () => {
+    expect(inflections('distill')).toEqual(expect.arrayContaining(['distill', 'distills', 'distilled', 'distilling']));
+    expect(inflections('control')).toEqual(expect.arrayContaining(['controls', 'controlled']));
+    expect(inflections('restriction')).toContain('restrictions');
+    const local = compileMatcher({ topics: [{ id: 't', terms: [{ text: 'chip curb', inflect: true }, { text: 'model' }] }], cues: {} });
+    expect(find('chip curbs and chip-curbing; models and model', [], local).map(([, s]) => s)).toEqual(['chip curbs', 'chip-curbing', 'model']);
+  });
+
+  it('requires a dot where the term has one', () => {
+    const local = compileMatcher({ topics: [{ id: 't', terms: [{ text: 'V3.2' }] }], cues: {} });
+    expect(find('V3.2 and V3 2 and V3-2', [], local).map(([, s]) => s)).toEqual(['V3.2']);
+  });
+
+  it('compares case-sensitive terms exactly', () => {
+    const local = compileMatcher({ topics: [{ id: 't', terms: [{ text: 'BIS', caseSensitive: true }] }], cues: {} });
+    expect(find('BIS rules; bis repetita', [], local).map(([, s]) => s)).toEqual(['BIS']);
+  });
+
+  it('spans inline text joined into one block', () => {
+    // The content script concatenates inline nodes: "export " + "controls" + " on chips".
+    expect(texts('US export controls on Nvidia chips', 'export-controls')).toEqual(['export controls']);
+    expect(texts('new export-control rules for GPUs', 'export-controls')).toEqual(['export-control']);
+  });
+});
+
+describe('context rules', () => {
+  it('counts "R1" only near DeepSeek', () => {
+    expect(texts('The R1 model came out in January.', 'deepseek')).toEqual([]);
+    expect(texts('DeepSeek released R1 in January.', 'deepseek')).toEqual(['DeepSeek', 'R1']);
+  });
+
+  it('keeps AI distillation and drops whisky, oil, water, perfume and chemistry', () => {
+    expect(texts('OpenAI said DeepSeek may have used distillation of its models.', 'distillation')).toEqual(['distillation']);
+    expect(texts('A small student model is distilled from a larger teacher model.', 'distillation')).toEqual(['distilled']);
+    for (const text of [
+      'The whisky distillation runs twice in copper stills at the distillery.',
+      'Crude oil distillation at the refinery separates petroleum fractions.',
+      'Steam distillation of essential oils from lavender.',
+      'Our water distiller removes minerals by distillation.',
+      'In chemistry class we did fractional distillation by boiling point.',
+      'She distilled the report into three points for the board.',
+    ]) {
+      expect(texts(text, 'distillation'), text).toEqual([]);
+    }
+  });
+
+  it('keeps AI-chip export controls and drops arms and unrelated exports', () => {
+    expect(texts('Export controls on Nvidia chips to China tightened.', 'export-controls')).toContain('Export controls');
+    expect(texts('ITAR export controls on fighter jets and munitions.', 'export-controls')).toEqual([]);
+    expect(texts('Click export to PDF to save the file.', 'export-controls')).toEqual([]);
+  });
+
+  it('does not let a candidate count as its own cue', () => {
+    const local = compileMatcher({
+      topics: [{ id: 't', terms: [{ text: 'H20', caseSensitive: true, requires: ['chips'] }] }],
+      cues: { chips: { phrases: ['H20', 'GPU'] } },
+    });
+    expect(find('The H20 is here.', [], local)).toEqual([]);
+    expect(find('The H20 GPU is here.', [], local).map(([, s]) => s)).toEqual(['H20']);
+  });
+
+  it('applies page scope with the page cues', () => {
+    const local = compileMatcher({
+      topics: [{ id: 't', terms: [{ text: 'export controls', requires: ['chips'], scope: 'page' }] }],
+      cues: { chips: { phrases: ['semiconductor'] } },
+    });
+    const scan = scanBlock(local, 'New export controls were announced.');
+    expect(resolveBlock(local, scan, new Set())).toEqual([]);
+    expect(resolveBlock(local, scan, new Set(['chips']))).toHaveLength(1);
+  });
+
+  it('turns a disabled topic off but keeps it as a cue for others', () => {
+    const enabled = new Set(data.topics.map((t) => t.id).filter((id) => id !== 'deepseek'));
+    const local = compileMatcher(spec, enabled);
+    const scan = scanBlock(local, 'DeepSeek and R1 under export controls on chips');
+    expect(scan.candidates.some((c) => c.topicId === 'deepseek')).toBe(false);
+    expect(scan.cues.has('@deepseek')).toBe(true);
+  });
+});
+
+describe('scale', () => {
+  it('finds the right terms among 5,000', () => {
+    const terms = Array.from({ length: 5000 }, (_, i) => ({ text: `term${i} alpha` }));
+    terms.push({ text: 'DeepSeek' });
+    const local = compileMatcher({ topics: [{ id: 't', terms }], cues: {} });
+    expect(local.termCount).toBe(5001);
+    expect(find('term4999 alpha and term17 alpha and term17 beta and DeepSeek', [], local).map(([, s]) => s)).toEqual(['term4999 alpha', 'term17 alpha', 'DeepSeek']);
+  });
+});
