@@ -34,7 +34,7 @@ export async function saveSettings(patch: Partial<Settings>): Promise<void> {
     if (Object.keys(set).length) await browser.storage.sync.set(set);
     if (remove.length) await browser.storage.sync.remove(remove);
   } catch (error) {
-    throw new Error(`Could not save settings: ${(error as Error).message}`);
+    throw new Error(`Could not save settings: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -13,6 +13,14 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/serve';
 
+/** The extension API inside the extension's own pages and worker (evaluated there, not here). */
+declare const chrome: {
+  tabs: {
+    query(q: { url: string }): Promise<{ id?: number }[]>;
+    sendMessage(tabId: number | undefined, message: unknown, options: { frameId: number }): Promise<unknown>;
+  };
+};
+
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'demo-output');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

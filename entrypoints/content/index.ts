@@ -18,7 +18,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import highlightCss from './highlights.css?inline';
 import './highlights.css';
 import type { CardView, PageFindings, TermIndex, ToContent } from '@/lib/protocol';
-import { enabledTopics, isSiteOff, type Settings } from '@/lib/settings';
+import { enabledTopics, isSiteOff } from '@/lib/settings';
 import { loadSettings, watchSettings } from '@/lib/settings-store';
 import { callBackground } from '@/lib/messaging';
 import { pageOptsOut } from './collect';
