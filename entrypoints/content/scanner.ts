@@ -12,7 +12,7 @@
 import { compileMatcher, resolveBlock, scanBlock, type Candidate, type CompiledMatcher, type BlockScan } from '@/lib/matcher';
 import { sentenceAround } from '@/lib/cards';
 import type { Finding, TermIndex } from '@/lib/protocol';
-import { collectSegments, insideSkipped, blockOf, OWN_UI_TAG, type Segment, locate } from './collect';
+import { blockOf, collectSegments, insideSkipped, isInline, locate, OWN_UI_TAG, type Segment } from './collect';
 import type { Painter } from './painter';
 import { Slice } from './schedule';
 
@@ -265,9 +265,21 @@ export class Scanner {
         const block = blockOf(r.target);
         if (block) dirty.add(block);
       } else {
-        const target = r.target.nodeType === 1 ? (r.target as Element) : r.target.parentElement;
-        if (target) dirty.add(blockOf(target.firstChild ?? target) ?? target);
-        for (const node of r.removedNodes) this.dropRemoved(node);
+        // Added block elements are scanned on their own; added inline content changes its block's text.
+        for (const node of r.addedNodes) {
+          if (node.nodeType === 1 && !isInline(node as Element)) dirty.add(node as Element);
+          else if (node.nodeType === 1 || node.nodeType === 3) {
+            const block = blockOf(node);
+            if (block) dirty.add(block);
+          }
+        }
+        for (const node of r.removedNodes) {
+          this.dropRemoved(node);
+          if (node.nodeType === 3 || (node.nodeType === 1 && isInline(node as Element))) {
+            const block = r.target.nodeType === 1 ? blockOf((r.target as Element).firstChild ?? r.target) : null;
+            if (block && r.target.isConnected) dirty.add(r.target as Element);
+          }
+        }
       }
     }
     if (touched > MAX_BATCH) return this.fullScan();

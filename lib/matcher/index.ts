@@ -9,7 +9,7 @@
  */
 import type { CueSet, Topic } from '../dataset/schema';
 import { inflections } from './inflect';
-import { tokenize, type Joiner, type Token } from './tokenize';
+import { J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type TokenArrays } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
 
@@ -47,8 +47,8 @@ export interface BlockScan {
 }
 
 interface Entry {
-  /** Joiners required between tokens (length = tokens - 1). */
-  joiners: Joiner[];
+  /** Joiners required between tokens (length = tokens - 1), as J_* codes. */
+  joiners: number[];
   /** For case-sensitive entries, the exact tokens. */
   exact?: string[];
   length: number;
@@ -78,6 +78,12 @@ interface TrieNode {
 export interface CompiledMatcher {
   readonly root: TrieNode;
   readonly termCount: number;
+  /** Quick reject for a token that starts no term or cue: a bitmap over its first two chars. */
+  readonly firstPairs: Uint8Array;
+}
+
+function pairKey(a: number, b: number): number {
+  return (a * 31 + b) & 0xffff;
 }
 
 const newNode = (): TrieNode => ({ children: new Map(), entries: [] });
@@ -130,7 +136,9 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
       });
     }
   }
-  return { root, termCount };
+  const firstPairs = new Uint8Array(65536);
+  for (const key of root.children.keys()) firstPairs[pairKey(key.charCodeAt(0), key.length > 1 ? key.charCodeAt(1) : -1)] = 1;
+  return { root, termCount, firstPairs };
 }
 
 function insert(root: TrieNode, norms: string[], entry: Entry): void {
@@ -146,39 +154,49 @@ function insert(root: TrieNode, norms: string[], entry: Entry): void {
   node.entries.push(entry);
 }
 
+const JOINER_CODE: Record<Joiner, number> = { none: 0, space: 1, hyphen: 2, dot: 3, other: 4 };
+
 /** In a term, a space and a hyphen are the same joiner; a dot must be a dot; CJK needs none. */
-function termJoiner(joiner: Joiner): Joiner {
-  return joiner === 'hyphen' ? 'space' : joiner === 'other' ? 'space' : joiner;
+function termJoiner(joiner: Joiner): number {
+  return joiner === 'hyphen' || joiner === 'other' ? J_SPACE : JOINER_CODE[joiner];
 }
 
-function joinerFits(required: Joiner, actual: Joiner): boolean {
-  if (required === 'space') return actual === 'space' || actual === 'hyphen';
-  return required === actual;
+function joinerFits(required: number, actual: number): boolean {
+  if (required === J_SPACE) return actual === J_SPACE || actual === J_HYPHEN;
+  return required === actual && actual !== J_OTHER;
 }
 
-function entryFits(entry: Entry, tokens: Token[], at: number): boolean {
+function entryFits(entry: Entry, text: string, t: TokenArrays, at: number): boolean {
   for (let k = 1; k < entry.length; k++) {
-    if (!joinerFits(entry.joiners[k - 1]!, tokens[at + k]!.joiner)) return false;
+    if (!joinerFits(entry.joiners[k - 1]!, t.joiners[at + k]!)) return false;
   }
   if (entry.exact) {
-    for (let k = 0; k < entry.length; k++) if (tokens[at + k]!.raw !== entry.exact[k]) return false;
+    for (let k = 0; k < entry.length; k++) if (tokenRaw(text, t, at + k) !== entry.exact[k]) return false;
   }
   return true;
 }
 
 /** Finds every term candidate and cue in a block of text. */
 export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
-  const tokens = tokenize(text);
+  const t = tokenizeInto(text);
+  const lower = text.toLowerCase();
+  // Lowercasing can change length for a few characters (e.g. "İ"); then normalise per token.
+  const direct = lower.length === text.length;
+  const norm = (k: number) => (direct && t.flags[k] !== 2 ? lower.slice(t.starts[k], t.ends[k]) : tokenNorm(text, t, k));
   const candidates: Candidate[] = [];
   const cueHits: CueHit[] = [];
   const cues = new Set<string>();
-  for (let i = 0; i < tokens.length; i++) {
-    let node = m.root.children.get(tokens[i]!.norm);
+  const count = t.count;
+  for (let i = 0; i < count; i++) {
+    const s = t.starts[i]!;
+    const second = t.ends[i]! - s > 1 ? lower.charCodeAt(s + 1) : -1;
+    if (direct && !m.firstPairs[pairKey(lower.charCodeAt(s), second)]) continue;
+    let node = m.root.children.get(norm(i));
     for (let j = i; node; ) {
       for (const entry of node.entries) {
-        if (!entryFits(entry, tokens, i)) continue;
-        const start = tokens[i]!.start;
-        const end = tokens[j]!.end;
+        if (!entryFits(entry, text, t, i)) continue;
+        const start = t.starts[i]!;
+        const end = t.ends[j]!;
         const p = entry.payload;
         if (p.kind === 'cue') {
           cueHits.push({ name: p.name, start, end });
@@ -195,8 +213,8 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
         }
       }
       j++;
-      if (j >= tokens.length) break;
-      node = node.children.get(tokens[j]!.norm);
+      if (j >= count || !node.children.size) break;
+      node = node.children.get(norm(j));
     }
   }
   return { candidates, cues, cueHits };

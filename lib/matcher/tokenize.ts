@@ -1,11 +1,16 @@
 /**
  * Tokenizer shared by the matcher, cue detection and card ranking.
  *
- * A token is a run of Unicode letters and digits (so word boundaries work for
- * any script), or a single CJK character (CJK text has no spaces, so names like
- * 深度求索 match without word boundaries). Soft hyphens and zero-width
- * characters inside a word are ignored; token offsets always point into the
- * original text.
+ * A token is a run of Unicode letters, marks and digits (so word boundaries
+ * work in any script), or a single CJK character (CJK text has no spaces, so
+ * names like 深度求索 match without word boundaries). Soft hyphens and
+ * zero-width characters inside a word are ignored. Offsets always point into
+ * the original text.
+ *
+ * This is the innermost loop of page scanning, so it works on char codes with
+ * a lazily filled class table instead of running a regex per character, and
+ * writes tokens into typed arrays; `tokenize()` turns them into objects for
+ * callers that want them.
  */
 
 export type Joiner = 'space' | 'hyphen' | 'dot' | 'none' | 'other';
@@ -13,7 +18,7 @@ export type Joiner = 'space' | 'hyphen' | 'dot' | 'none' | 'other';
 export interface Token {
   /** Lowercased text with ignorable characters removed. */
   norm: string;
-  /** The token's text as written, minus ignorable characters (for case-sensitive terms). */
+  /** The token as written, minus ignorable characters (for case-sensitive terms). */
   raw: string;
   start: number;
   end: number;
@@ -22,73 +27,190 @@ export interface Token {
   cjk: boolean;
 }
 
-const WORD = /[\p{L}\p{N}\p{M}]/u;
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-/** Soft hyphen, zero-width space/joiners, word joiner, BOM: invisible inside words. */
-const IGNORABLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/;
-const HYPHENS = new Set(['-', '\u2010', '\u2011']);
-const APOSTROPHES = new Set(["'", '\u2019', '\u2018', '\u02BC']);
+// Character classes.
+const UNKNOWN = 0;
+const OTHER = 1;
+const WORD = 2;
+const CJK = 3;
+const IGNORABLE = 4;
+const SPACE = 5;
+const HYPHEN = 6;
+const DOT = 7;
+const APOSTROPHE = 8;
 
-export function isCjk(ch: string): boolean {
-  return CJK.test(ch);
+const table = new Uint8Array(65536);
+const WORD_RE = /^[\p{L}\p{N}\p{M}]$/u;
+const CJK_RE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+const SPACE_RE = /^\s$/u;
+
+function classify(code: number): number {
+  const ch = String.fromCharCode(code);
+  if (code === 0x2d || code === 0x2010 || code === 0x2011) return HYPHEN;
+  if (code === 0x2e) return DOT;
+  if (code === 0x27 || code === 0x2019 || code === 0x2018 || code === 0x2bc) return APOSTROPHE;
+  if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff) return IGNORABLE;
+  if (SPACE_RE.test(ch) || code === 0xa0 || code === 0x202f) return SPACE;
+  if (code >= 0xd800 && code <= 0xdfff) return WORD; // surrogate halves: resolved per pair below
+  if (CJK_RE.test(ch)) return CJK;
+  if (WORD_RE.test(ch)) return WORD;
+  return OTHER;
+}
+
+function cls(code: number): number {
+  let c = table[code]!;
+  if (c === UNKNOWN) {
+    c = classify(code);
+    table[code] = c;
+  }
+  return c;
+}
+
+const JOINERS: Joiner[] = ['none', 'space', 'hyphen', 'dot', 'other'];
+export const J_NONE = 0;
+export const J_SPACE = 1;
+export const J_HYPHEN = 2;
+export const J_DOT = 3;
+export const J_OTHER = 4;
+
+/** Tokens of one text, as parallel arrays (no per-token objects). */
+export interface TokenArrays {
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  joiners: Uint8Array;
+  /** 1 = CJK character, 2 = word with ignorable characters inside. */
+  flags: Uint8Array;
+}
+
+let scratch: TokenArrays = alloc(1024);
+
+function alloc(n: number): TokenArrays {
+  return { count: 0, starts: new Int32Array(n), ends: new Int32Array(n), joiners: new Uint8Array(n), flags: new Uint8Array(n) };
+}
+
+function push(t: TokenArrays, start: number, end: number, joiner: number, flags: number): TokenArrays {
+  if (t.count === t.starts.length) {
+    const bigger = alloc(t.count * 2);
+    bigger.starts.set(t.starts);
+    bigger.ends.set(t.ends);
+    bigger.joiners.set(t.joiners);
+    bigger.flags.set(t.flags);
+    bigger.count = t.count;
+    t = bigger;
+  }
+  t.starts[t.count] = start;
+  t.ends[t.count] = end;
+  t.joiners[t.count] = joiner;
+  t.flags[t.count] = flags;
+  t.count++;
+  return t;
 }
 
 /**
- * Splits text into tokens. Possessive endings (`'s`, `’s`, a trailing `s'`)
- * are dropped so "DeepSeek's" yields the token "deepseek".
+ * Splits text into tokens, written into a shared scratch buffer that the next
+ * call reuses (callers consume it before tokenizing again). Possessive endings
+ * (`'s`, `’s`) are dropped, so "DeepSeek's" yields "DeepSeek".
  */
-export function tokenize(text: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
+export function tokenizeInto(text: string): TokenArrays {
+  let t = scratch;
+  t.count = 0;
   const n = text.length;
-  let gap = '';
+  // Gap state between tokens: how many chars, and which kinds.
+  let gapLen = 0;
+  let gapSpaces = 0;
+  let gapHyphens = 0;
+  let gapDot = false;
+  let gapOther = false;
+  let i = 0;
   while (i < n) {
-    const ch = text[i]!;
-    const code = text.codePointAt(i)!;
-    const char = String.fromCodePoint(code);
-    const width = char.length;
-    if (CJK.test(char)) {
-      tokens.push({ norm: char, raw: char, start: i, end: i + width, joiner: joinerOf(gap, true), cjk: true });
-      gap = '';
-      i += width;
-      continue;
-    }
-    if (WORD.test(char)) {
+    const code = text.charCodeAt(i);
+    const c = code < 128 ? ASCII[code]! : cls(code);
+    if (c === WORD) {
       const start = i;
-      let raw = '';
-      let end = i;
+      let flags = 0;
+      i++;
       while (i < n) {
-        const c = String.fromCodePoint(text.codePointAt(i)!);
-        if (WORD.test(c) && !CJK.test(c)) {
-          raw += c;
-          i += c.length;
-          end = i;
-        } else if (IGNORABLE.test(c) && i + 1 < n && WORD.test(String.fromCodePoint(text.codePointAt(i + 1)!))) {
-          i += c.length;
+        const k = text.charCodeAt(i);
+        const kc = k < 128 ? ASCII[k]! : cls(k);
+        if (kc === WORD) i++;
+        else if (kc === IGNORABLE && i + 1 < n && isWordCode(text.charCodeAt(i + 1))) {
+          flags = 2;
+          i++;
         } else break;
       }
-      tokens.push({ norm: raw.toLowerCase(), raw, start, end, joiner: joinerOf(gap, false), cjk: false });
-      gap = '';
-      // Possessive: 's or ’s right after the word, not followed by another letter.
-      if (APOSTROPHES.has(text[i] ?? '') && (text[i + 1] === 's' || text[i + 1] === 'S') && !WORD.test(text[i + 2] ?? ' ')) {
-        i += 2;
-        gap = '\u0000'; // what follows is not joined to this word
+      t = push(t, start, i, joinerOf(gapLen, gapSpaces, gapHyphens, gapDot, gapOther), flags);
+      gapLen = gapSpaces = gapHyphens = 0;
+      gapDot = gapOther = false;
+      // Possessive: 's or ’s right after the word and not followed by a letter.
+      if (i + 1 < n && cls(text.charCodeAt(i)) === APOSTROPHE) {
+        const s = text.charCodeAt(i + 1);
+        if ((s === 0x73 || s === 0x53) && (i + 2 >= n || !isWordCode(text.charCodeAt(i + 2)))) {
+          i += 2;
+          gapOther = true;
+          gapLen = 2;
+        }
       }
       continue;
     }
-    gap += ch;
-    i += 1;
+    if (c === CJK) {
+      t = push(t, i, i + 1, joinerOf(gapLen, gapSpaces, gapHyphens, gapDot, gapOther), 1);
+      gapLen = gapSpaces = gapHyphens = 0;
+      gapDot = gapOther = false;
+      i++;
+      continue;
+    }
+    gapLen++;
+    if (c === SPACE) gapSpaces++;
+    else if (c === HYPHEN) gapHyphens++;
+    else if (c === DOT) gapDot = true;
+    else if (c !== IGNORABLE) gapOther = true;
+    i++;
   }
-  return tokens;
+  scratch = t;
+  return t;
 }
 
-function joinerOf(gap: string, cjk: boolean): Joiner {
-  if (gap === '') return cjk ? 'none' : 'none';
-  if (gap.includes('\u0000')) return 'other';
-  if (/^[\s\u00A0\u202F]+$/.test(gap)) return 'space';
-  if (gap.length === 1 && HYPHENS.has(gap)) return 'hyphen';
-  if (gap === '.') return 'dot';
-  if (/^[\s\u00A0\u202F]*[-\u2010\u2011][\s\u00A0\u202F]*$/.test(gap) && gap.length <= 3) return 'hyphen';
-  if (IGNORABLE.test(gap) && gap.replace(/[\u00AD\u200B-\u200D\u2060\uFEFF]/g, '') === '') return 'none';
-  return 'other';
+function isWordCode(code: number): boolean {
+  return (code < 128 ? ASCII[code]! : cls(code)) === WORD;
+}
+
+function joinerOf(len: number, spaces: number, hyphens: number, dot: boolean, other: boolean): number {
+  if (len === 0) return J_NONE;
+  if (other) return J_OTHER;
+  if (dot) return len === 1 ? J_DOT : J_OTHER;
+  if (hyphens === 0) return spaces === len ? J_SPACE : J_NONE;
+  return hyphens === 1 && len <= 3 ? J_HYPHEN : J_OTHER;
+}
+
+const ASCII = new Uint8Array(128).map((_, code) => {
+  if ((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return WORD;
+  return classify(code);
+});
+
+const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+
+/** The raw text of token k (ignorable characters removed). */
+export function tokenRaw(text: string, t: TokenArrays, k: number): string {
+  const raw = text.slice(t.starts[k], t.ends[k]);
+  return t.flags[k] === 2 ? raw.replace(IGNORABLES, '') : raw;
+}
+
+/** The normalised (lowercased) text of token k. */
+export function tokenNorm(text: string, t: TokenArrays, k: number): string {
+  return tokenRaw(text, t, k).toLowerCase();
+}
+
+export function joinerName(code: number): Joiner {
+  return JOINERS[code]!;
+}
+
+/** Tokens as objects: for phrases, cues and card ranking, where texts are short. */
+export function tokenize(text: string): Token[] {
+  const t = tokenizeInto(text);
+  const out: Token[] = [];
+  for (let k = 0; k < t.count; k++) {
+    const raw = tokenRaw(text, t, k);
+    out.push({ norm: raw.toLowerCase(), raw, start: t.starts[k]!, end: t.ends[k]!, joiner: JOINERS[t.joiners[k]!]!, cjk: t.flags[k] === 1 });
+  }
+  return out;
 }
