@@ -15,12 +15,14 @@ export default defineConfig({
       minify: false,
     },
   }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, mode }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
     // storage: settings (sync) and the published term index (local).
-    permissions: ['storage'],
+    // activeTab: the popup may read the URL of the tab it was opened on, to tell
+    // a browser page (where no extension runs) from a tab that needs a reload.
+    permissions: ['storage', 'activeTab'],
     action: {
       default_title: '__MSG_actionTitle__',
     },
@@ -34,6 +36,12 @@ export default defineConfig({
         description: '__MSG_commandPrevious__',
       },
     },
+    // The end-to-end build only: Firefox's remote protocol cannot navigate a tab
+    // to an extension page, so the tests reach the popup and settings pages by
+    // navigating from the loopback test server. Release builds expose nothing.
+    ...(mode === 'e2e'
+      ? { web_accessible_resources: [{ resources: ['popup.html', 'options.html'], matches: ['http://127.0.0.1/*'] }] }
+      : {}),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     },

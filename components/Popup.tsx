@@ -39,11 +39,15 @@ export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlPara
     const poll = async () => {
       const tab = await findTab(tabParam, urlParam);
       if (!tab || tab.id === undefined) return setView({ kind: 'restricted', reason: t('popupNoTab') });
-      const reason = restrictedReason(tab.url ?? '');
-      if (reason) return setView({ kind: 'restricted', reason: t(reason) });
+      // The content script is the authority on its page; the URL (visible only
+      // through activeTab, when the popup was opened from the toolbar) explains
+      // why there is none.
       const reply = await callTab(tab.id, 'getFindings', {});
       if (stopped) return;
-      if (!reply.ok) return setView({ kind: 'missing', tabId: tab.id });
+      if (!reply.ok) {
+        const reason = tab.url ? restrictedReason(tab.url) : '';
+        return setView(reason ? { kind: 'restricted', reason: t(reason) } : { kind: 'missing', tabId: tab.id });
+      }
       setView({ kind: 'page', tabId: tab.id, url: tab.url ?? reply.value.url, findings: reply.value });
       // Keep the summary live while the page is still scanning or changing.
       timer = setTimeout(() => void poll(), reply.value.state === 'scanning' ? 300 : 1500);

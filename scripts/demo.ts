@@ -7,11 +7,12 @@
  * screenshots and a findings summary to demo-output/.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/serve';
+import { fillTemplate, readSeeds } from './lib/seeds';
 
 /** The extension API inside the extension's own pages and worker (evaluated there, not here). */
 declare const chrome: {
@@ -34,7 +35,10 @@ console.log('Building the extension…');
 const build = spawnSync('npx', ['--no-install', 'wxt', 'build'], { cwd: root, stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
 
-const server = await startServer({ '/': join(root, 'tests/fixtures') });
+const template = readFileSync(join(root, 'tests/fixtures/demo-article.html'), 'utf8');
+const server = await startServer({ '/': join(root, 'tests/fixtures') }, [
+  (path) => (path === '/demo-article.html' ? fillTemplate(template, readSeeds()) : undefined),
+]);
 const articleUrl = `${server.origin}/demo-article.html`;
 const headless = !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const extension = join(root, '.output/chrome-mv3');

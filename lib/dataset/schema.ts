@@ -50,7 +50,11 @@ export const TermSchema = v.strictObject({
    */
   requires: v.optional(v.array(v.string())),
   vetoes: v.optional(v.array(v.string())),
-  /** Where to look for cues: the same block (paragraph) or the whole page. */
+  /**
+   * Where to look for required cues: the same block (paragraph) or the whole
+   * page. Vetoes always count in the block only; with page scope, a required
+   * cue in the block outweighs a veto there.
+   */
   scope: v.optional(v.picklist(['block', 'page'])),
 });
 

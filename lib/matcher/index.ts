@@ -228,13 +228,17 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
 export function resolveBlock(_m: CompiledMatcher, scan: BlockScan, pageCues: ReadonlySet<string>): Candidate[] {
   const accepted = scan.candidates.filter((c) => {
     if (!c.ambiguous) return true;
-    const present = (name: string) =>
-      c.scope === 'page'
-        ? pageCues.has(name) || hasCueElsewhere(scan, name, c)
-        : hasCueElsewhere(scan, name, c);
-    if (c.vetoes?.some(present)) return false;
-    if (c.requires?.length && !c.requires.some(present)) return false;
-    return true;
+    const inBlock = (name: string) => hasCueElsewhere(scan, name, c);
+    if (c.scope !== 'page') {
+      if (c.vetoes?.some(inBlock)) return false;
+      return !c.requires?.length || c.requires.some(inBlock);
+    }
+    // Page scope: a required cue in the paragraph itself settles it; a veto
+    // counts only in the paragraph (a page may cover arms and chips in turn);
+    // otherwise a required cue anywhere on the page will do.
+    if (c.requires?.some(inBlock)) return true;
+    if (c.vetoes?.some(inBlock)) return false;
+    return !c.requires?.length || c.requires.some((name) => pageCues.has(name));
   });
   const byLength = [...accepted].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];

@@ -23,11 +23,21 @@ export interface StaticServer {
   close: () => Promise<void>;
 }
 
-export async function startServer(mounts: Record<string, string>): Promise<StaticServer> {
+/** A generated page: returns HTML for a path, or undefined to fall through to the mounts. */
+export type PageHandler = (pathname: string) => string | undefined;
+
+export async function startServer(mounts: Record<string, string>, pages: PageHandler[] = []): Promise<StaticServer> {
   const prefixes = Object.keys(mounts).sort((a, b) => b.length - a.length);
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      for (const page of pages) {
+        const html = page(url.pathname);
+        if (html === undefined) continue;
+        res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
+        res.end(html);
+        return;
+      }
       const prefix = prefixes.find((p) => url.pathname.startsWith(p));
       if (!prefix) throw new Error('not found');
       const base = mounts[prefix]!;

@@ -30,7 +30,7 @@ describe.each(builds)('%s', (dir) => {
   it('asks only for the storage permission', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.permissions).toEqual(['storage']);
+    expect(manifest.permissions).toEqual(['storage', 'activeTab']);
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.content_security_policy.extension_pages).toContain("script-src 'self'");
     const cs = manifest.content_scripts[0];

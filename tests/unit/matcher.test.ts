@@ -124,6 +124,20 @@ describe('context rules', () => {
     expect(resolveBlock(local, scan, new Set(['chips']))).toHaveLength(1);
   });
 
+  it('counts vetoes in the paragraph only, and lets a required cue there outweigh them', () => {
+    const local = compileMatcher({
+      topics: [{ id: 't', terms: [{ text: 'export controls', requires: ['chips'], vetoes: ['arms'], scope: 'page' }] }],
+      cues: { chips: { phrases: ['semiconductor'] }, arms: { phrases: ['missiles'] } },
+    });
+    const run = (text: string, page: string[]) => resolveBlock(local, scanBlock(local, text), new Set(page)).length;
+    // The page mentions arms elsewhere: a plain paragraph still counts on the page's chip cue.
+    expect(run('New export controls were announced.', ['chips', 'arms'])).toBe(1);
+    // Arms in the same paragraph veto it...
+    expect(run('New export controls on missiles were announced.', ['chips', 'arms'])).toBe(0);
+    // ...unless chips are in that paragraph too.
+    expect(run('Export controls cover missiles and semiconductor tools alike.', [])).toBe(1);
+  });
+
   it('turns a disabled topic off but keeps it as a cue for others', () => {
     const enabled = new Set(data.topics.map((t) => t.id).filter((id) => id !== 'deepseek'));
     const local = compileMatcher(spec, enabled);

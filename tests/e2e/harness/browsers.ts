@@ -1,0 +1,311 @@
+/**
+ * One interface over the two real browsers the end-to-end tests run in:
+ * Debian's Chromium through playwright-core (persistent context with the
+ * unpacked extension) and Debian's Firefox ESR through puppeteer-core over
+ * WebDriver BiDi (`browser.installExtension`). Both run headless, send all
+ * traffic through the recording proxy, and serve test pages from 127.0.0.1.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
+import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import { startServer, type StaticServer } from '../../../scripts/lib/serve';
+import { fillTemplate, readSeeds, realPagesDir, seedPage } from '../../../scripts/lib/seeds';
+import { startProxy, type RecordedRequest, type RecordingProxy } from './proxy';
+
+export type Kind = 'chromium' | 'firefox';
+export const KINDS: Kind[] = ['chromium', 'firefox'];
+
+/**
+ * Hosts each browser contacts on its own (update checks, remote settings),
+ * seen in runs without the extension. The proxy refuses them like everything
+ * else; the privacy tests accept them only without an Origin or Referer from
+ * the extension or the test pages.
+ */
+export const BROWSER_OWN_HOSTS: Record<Kind, string[]> = {
+  chromium: ['clients2.google.com', 'accounts.google.com', 'update.googleapis.com', 'content-autofill.googleapis.com', 'optimizationguide-pa.googleapis.com', 'www.google.com'],
+  firefox: ['firefox.settings.services.mozilla.com', 'content-signature-2.cdn.mozilla.net', 'push.services.mozilla.com', 'detectportal.firefox.com'],
+};
+
+/** Requests that left the test site and are not the browser's own. */
+export function foreignRequests(session: Session): RecordedRequest[] {
+  return session.requests.filter((r) => {
+    if (r.allowed) return false;
+    const host = r.method === 'CONNECT' ? r.url.replace(/:\d+$/, '') : hostOf(r.url);
+    return !BROWSER_OWN_HOSTS[session.kind].includes(host) || r.from !== '';
+  });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+const root = resolve(import.meta.dirname, '../../..');
+const FIREFOX_ID = 'counterpoint@counterpoint.example';
+const FIREFOX_UUID = '6b1c3a52-7d0e-4f3e-9c55-0c0a7e11d1a1';
+
+const EXECUTABLES: Record<Kind, { path: string; install: string }> = {
+  chromium: { path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', install: 'sudo apt-get update && sudo apt-get install -y chromium' },
+  firefox: { path: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr', install: 'sudo apt-get update && sudo apt-get install -y firefox-esr' },
+};
+
+const EXTENSIONS: Record<Kind, string> = {
+  chromium: join(root, '.output/chrome-mv3-e2e'),
+  firefox: join(root, '.output/firefox-mv3-e2e'),
+};
+
+/** Fails (never skips) when a browser or the e2e build is missing, naming the fix. */
+export function requireBrowser(kind: Kind): void {
+  const exe = EXECUTABLES[kind];
+  if (!existsSync(exe.path)) {
+    throw new Error(`${kind} is not installed at ${exe.path}. Install it with: ${exe.install}`);
+  }
+  if (!existsSync(join(EXTENSIONS[kind], 'manifest.json'))) {
+    throw new Error(`The e2e build for ${kind} is missing (${EXTENSIONS[kind]}). Build it with: npm run build:e2e`);
+  }
+}
+
+/** The test site: fixtures, seed articles rendered from ../shared/seeds, and the saved real pages. */
+export async function startTestSite(): Promise<StaticServer> {
+  const seeds = readSeeds();
+  const demo = readFileSync(join(root, 'tests/fixtures/demo-article.html'), 'utf8');
+  return startServer({ '/': join(root, 'tests/fixtures'), '/real/': realPagesDir }, [
+    (path) => (path === '/demo-article.html' ? fillTemplate(demo, seeds) : undefined),
+    (path) => {
+      const m = /^\/seeds\/(.+)\.html$/.exec(path);
+      const seed = m && seeds.find((s) => s.name === m[1]);
+      return seed ? seedPage(seed) : undefined;
+    },
+  ]);
+}
+
+/** A tab in either browser, with the handful of operations the tests use. */
+export interface Tab {
+  evaluate<R, A = void>(fn: (arg: A) => R | Promise<R>, arg?: A): Promise<R>;
+  goto(url: string): Promise<void>;
+  url(): string;
+  move(x: number, y: number, steps?: number): Promise<void>;
+  click(x: number, y: number): Promise<void>;
+  press(key: string): Promise<void>;
+  type(text: string): Promise<void>;
+  screenshot(path: string): Promise<void>;
+  /** Viewport in CSS pixels and device pixel ratio: (640, 450, 2) is a 1280×900 window at 200% zoom. */
+  setViewport(width: number, height: number, scale?: number): Promise<void>;
+  front(): Promise<void>;
+  close(): Promise<void>;
+  errors: string[];
+}
+
+export interface SessionOptions {
+  extension?: boolean;
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface Session {
+  kind: Kind;
+  site: string;
+  extensionOrigin: string;
+  requests: RecordedRequest[];
+  open(pathOrUrl: string): Promise<Tab>;
+  /** Opens an extension page (popup.html, options.html) in a tab. */
+  openExtension(path: string): Promise<Tab>;
+  /** Stops the background (service worker / event page) as the browser would when idle. */
+  stopBackground(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function launch(kind: Kind, site: StaticServer, options: SessionOptions = {}): Promise<Session> {
+  requireBrowser(kind);
+  const proxy = await startProxy(new URL(site.origin).host);
+  try {
+    return kind === 'chromium' ? await launchChromium(site, proxy, options) : await launchFirefox(site, proxy, options);
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
+}
+
+const resolveUrl = (site: StaticServer, p: string) => (/^[a-z-]+:/.test(p) ? p : site.origin + p);
+
+async function launchChromium(site: StaticServer, proxy: RecordingProxy, options: SessionOptions): Promise<Session> {
+  const withExt = options.extension !== false;
+  const ext = EXTENSIONS.chromium;
+  const context: BrowserContext = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cp-e2e-chromium-')), {
+    executablePath: EXECUTABLES.chromium.path,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    colorScheme: options.colorScheme ?? 'light',
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-gpu',
+      // Quiet the browser's own services, so what the proxy sees is ours or nothing.
+      '--disable-default-apps',
+      '--disable-domain-reliability',
+      '--disable-client-side-phishing-detection',
+      '--disable-features=AutofillServerCommunication,OptimizationHints,MediaRouter,Translate',
+      '--no-pings',
+      `--proxy-server=http://127.0.0.1:${proxy.port}`,
+      '--proxy-bypass-list=<-loopback>',
+      ...(withExt ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : []),
+    ],
+  });
+  let extensionOrigin = '';
+  if (withExt) {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
+  }
+  const blank = context.pages()[0];
+  const wrap = (page: PwPage): Tab => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    return {
+      errors,
+      evaluate: (fn, arg) => page.evaluate(fn as never, arg as never),
+      goto: async (url) => void (await page.goto(resolveUrl(site, url))),
+      url: () => page.url(),
+      move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
+      click: (x, y) => page.mouse.click(x, y),
+      press: (key) => page.keyboard.press(key),
+      type: (text) => page.keyboard.type(text),
+      screenshot: async (path) => void (await page.screenshot({ path })),
+      setViewport: async (width, height, scale = 1) => {
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: scale, mobile: false });
+      },
+      front: () => page.bringToFront(),
+      close: () => page.close(),
+    };
+  };
+  return {
+    kind: 'chromium',
+    site: site.origin,
+    extensionOrigin,
+    requests: proxy.log,
+    async open(p) {
+      const page = await context.newPage();
+      const tab = wrap(page);
+      await page.goto(resolveUrl(site, p));
+      return tab;
+    },
+    async openExtension(path) {
+      const page = await context.newPage();
+      const tab = wrap(page);
+      await page.goto(`${extensionOrigin}/${path}`);
+      return tab;
+    },
+    async stopBackground() {
+      const page = blank ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      await proxy.close();
+    },
+  };
+}
+
+async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options: SessionOptions): Promise<Session> {
+  const withExt = options.extension !== false;
+  const browser: PpBrowser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: EXECUTABLES.firefox.path,
+    protocol: 'webDriverBiDi',
+    headless: true,
+    defaultViewport: { width: 1280, height: 900 },
+    userDataDir: mkdtempSync(join(tmpdir(), 'cp-e2e-firefox-')),
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }),
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': proxy.port,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': proxy.port,
+      'network.proxy.no_proxies_on': '',
+      'network.proxy.allow_hijacking_localhost': true,
+      'network.proxy.share_proxy_settings': true,
+      // 0 = dark, 1 = light: what pages (and our card) see as prefers-color-scheme.
+      'layout.css.prefers-color-scheme.content-override': options.colorScheme === 'dark' ? 0 : 1,
+      // Unload the event page after 2 s idle, so the tests can exercise waking it.
+      'extensions.background.idle.timeout': 2000,
+    },
+  });
+  if (withExt) await browser.installExtension(EXTENSIONS.firefox);
+  const extensionOrigin = withExt ? `moz-extension://${FIREFOX_UUID}` : '';
+  const wrap = (page: PpPage): Tab => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
+    return {
+      errors,
+      evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
+      goto: async (url) => void (await page.goto(resolveUrl(site, url))),
+      url: () => page.url(),
+      move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
+      click: (x, y) => page.mouse.click(x, y),
+      press: (key) => page.keyboard.press(key as never),
+      type: (text) => page.keyboard.type(text),
+      screenshot: async (path) => void (await page.screenshot({ path: path as `${string}.png` })),
+      setViewport: (width, height, scale = 1) => page.setViewport({ width, height, deviceScaleFactor: scale }),
+      front: () => page.bringToFront(),
+      close: () => page.close(),
+    };
+  };
+  const session: Session = {
+    kind: 'firefox',
+    site: site.origin,
+    extensionOrigin,
+    requests: proxy.log,
+    async open(p) {
+      const page = await browser.newPage();
+      const tab = wrap(page);
+      await page.goto(resolveUrl(site, p));
+      return tab;
+    },
+    async openExtension(path) {
+      // The remote protocol may not navigate to moz-extension: URLs; a page on
+      // the test site may (the e2e build lists these pages as web-accessible).
+      const page = await browser.newPage();
+      const tab = wrap(page);
+      await page.goto(`${site.origin}/blank.html`);
+      const target = `${extensionOrigin}/${path}`;
+      // Right after install the extension may not accept the navigation yet:
+      // retry. (Puppeteer's page.url() does not follow this navigation; ask the page.)
+      const at = () => page.evaluate(() => location.href).catch(() => '');
+      const deadline = Date.now() + 15_000;
+      while (!(await at()).startsWith(extensionOrigin) && Date.now() < deadline) {
+        await page.evaluate((u) => void (location.href = u), target).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      if (!(await at()).startsWith(extensionOrigin)) throw new Error(`could not open ${target} (at ${await at()})`);
+      await page.waitForFunction(() => document.readyState === 'complete', { timeout: 15_000 });
+      return tab;
+    },
+    async stopBackground() {
+      // The idle timeout above unloads the event page; wait until it has.
+      const page = await session.openExtension('options.html');
+      const deadline = Date.now() + 15_000;
+      while (Date.now() < deadline) {
+        const running = await page.evaluate(() => (globalThis as unknown as { browser: { extension: { getViews(o: object): unknown[] } } }).browser.extension.getViews({ type: 'background' }).length);
+        if (!running) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      await page.close();
+    },
+    async close() {
+      await browser.close().catch(() => undefined);
+      await proxy.close();
+    },
+  };
+  return session;
+}

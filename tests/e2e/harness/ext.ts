@@ -1,0 +1,85 @@
+/**
+ * Talking to the extension from its own pages, the way the popup and the
+ * settings page do: tab lookup, messages to a tab's content script, settings.
+ */
+import type { Session, Tab } from './browsers';
+
+type Api = {
+  tabs: {
+    query(q: object): Promise<{ id?: number; url?: string }[]>;
+    sendMessage(id: number, m: unknown, o?: object): Promise<unknown>;
+  };
+  storage: { sync: { get(k?: unknown): Promise<Record<string, unknown>>; set(v: object): Promise<void>; clear(): Promise<void> }; local: { get(k?: unknown): Promise<Record<string, unknown>> } };
+  runtime: { sendMessage(m: unknown): Promise<unknown> };
+};
+declare const chrome: Api;
+
+/** An extension page kept open for API calls during a test file. */
+export async function controlPage(session: Session): Promise<Tab> {
+  return session.openExtension('options.html');
+}
+
+export function tabIdFor(control: Tab, url: string): Promise<number> {
+  return control.evaluate(async (u) => {
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+    // Without the "tabs" permission tab URLs are hidden: ask each tab's content script where it is.
+    const tabs = await api.tabs.query({});
+    for (const tab of tabs) {
+      if (tab.id === undefined) continue;
+      const reply = (await api.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { value?: { url?: string } } | null;
+      if (reply?.value?.url === u) return tab.id;
+    }
+    throw new Error(`no tab with ${u}`);
+  }, url);
+}
+
+export function toTab<T = unknown>(control: Tab, tabId: number, message: object): Promise<T> {
+  return control.evaluate(
+    async ({ tabId, message }) => {
+      const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+      return api.tabs.sendMessage(tabId, message, { frameId: 0 });
+    },
+    { tabId, message },
+  ) as Promise<T>;
+}
+
+export function toBackground<T = unknown>(control: Tab, message: object): Promise<T> {
+  return control.evaluate(async (message) => {
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+    return api.runtime.sendMessage(message);
+  }, message) as Promise<T>;
+}
+
+export function setSync(control: Tab, values: Record<string, unknown>): Promise<void> {
+  return control.evaluate(async (values) => {
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+    await api.storage.sync.set(values);
+  }, values);
+}
+
+export function clearSync(control: Tab): Promise<void> {
+  return control.evaluate(async () => {
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+    await api.storage.sync.clear();
+  });
+}
+
+export function getSync(control: Tab): Promise<Record<string, unknown>> {
+  return control.evaluate(async () => {
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+    return api.storage.sync.get(null);
+  });
+}
+
+export interface Findings {
+  state: string;
+  total: number;
+  byTopic: Record<string, number>;
+  findings: { topicId: string; text: string; sentence: string }[];
+  capped: boolean;
+}
+
+export async function findings(control: Tab, tabId: number): Promise<Findings> {
+  const reply = await toTab<{ ok: boolean; value: Findings }>(control, tabId, { type: 'getFindings' });
+  return reply.value;
+}

@@ -1,0 +1,138 @@
+/**
+ * What the tests ask of a page, run inside it. Each function here is passed to
+ * `tab.evaluate`, so it must be self-contained: no imports, no outer names.
+ */
+import type { Tab } from './browsers';
+
+export interface CardState {
+  open: boolean;
+  cardId: string | null;
+  text: string;
+  rect: { left: number; top: number; right: number; bottom: number } | null;
+  viewport: { width: number; height: number };
+}
+
+/** Highlighted text per Counterpoint highlight name. */
+export function highlights(tab: Tab): Promise<Record<string, string[]>> {
+  return tab.evaluate(() => {
+    const out: Record<string, string[]> = {};
+    for (const [name, h] of CSS.highlights) {
+      if (!name.startsWith('counterpoint-') || name === 'counterpoint-flash') continue;
+      out[name] = [...(h as Highlight)].map((r) => {
+        const live = document.createRange();
+        live.setStart(r.startContainer, r.startOffset);
+        live.setEnd(r.endContainer, r.endOffset);
+        return live.toString();
+      });
+    }
+    return out;
+  });
+}
+
+/** All highlighted texts, whatever the topic. */
+export async function highlightedTexts(tab: Tab): Promise<string[]> {
+  return Object.values(await highlights(tab)).flat();
+}
+
+/** Highlighted texts of one topic (highlight names carry the topic's slot, so look them up by name). */
+export async function topicTexts(tab: Tab, topicSlot: number): Promise<string[]> {
+  const all = await highlights(tab);
+  return Object.entries(all)
+    .filter(([name]) => name.startsWith(`counterpoint-t${topicSlot}-`))
+    .flatMap(([, texts]) => texts);
+}
+
+/**
+ * Scrolls the `nth` occurrence of `text` (inside an element whose text
+ * includes `near`, if given) to the middle of the viewport and returns the
+ * centre of its first line box, in viewport coordinates.
+ */
+export function pointAt(tab: Tab, text: string, near = '', nth = 0): Promise<{ x: number; y: number } | null> {
+  return tab.evaluate(
+    ({ text, near, nth }) => {
+      let seen = 0;
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+        let from = 0;
+        for (;;) {
+          const i = n.data.indexOf(text, from);
+          if (i < 0) break;
+          from = i + 1;
+          const block = n.parentElement?.closest('p, li, h1, h2, h3, td, div, dd');
+          if (near && !(block?.textContent ?? '').includes(near)) continue;
+          if (seen++ < nth) continue;
+          const range = document.createRange();
+          range.setStart(n, i);
+          range.setEnd(n, i + text.length);
+          (n.parentElement as HTMLElement).scrollIntoView({ block: 'center', behavior: 'instant' });
+          const r = range.getClientRects()[0] ?? range.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
+      }
+      return null;
+    },
+    { text, near, nth },
+  );
+}
+
+/** The hover card as the reader sees it (the e2e build opens the shadow root). */
+export function cardState(tab: Tab): Promise<CardState> {
+  return tab.evaluate(() => {
+    const host = document.querySelector('counterpoint-popover');
+    const root = host?.shadowRoot;
+    const card = root?.querySelector('.cp-card') as HTMLElement | null | undefined;
+    let open: boolean;
+    try {
+      open = !!host && !!card && host.matches(':popover-open');
+    } catch {
+      open = !!card;
+    }
+    const r = card?.getBoundingClientRect();
+    return {
+      open,
+      cardId: card?.getAttribute('data-card-id') ?? null,
+      text: card?.textContent ?? '',
+      rect: r ? { left: r.left, top: r.top, right: r.right, bottom: r.bottom } : null,
+      viewport: { width: innerWidth, height: innerHeight },
+    };
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the time runs out (then throws `what`). */
+export async function waitUntil<T>(check: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | null | undefined | false;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last) return last;
+    await sleep(100);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the page has Counterpoint highlights and the set stops changing. */
+export async function settled(tab: Tab, minimum = 1): Promise<string[]> {
+  let previous = '';
+  let stable = 0;
+  return waitUntil(async () => {
+    const texts = await highlightedTexts(tab);
+    const key = JSON.stringify(texts);
+    stable = key === previous ? stable + 1 : 0;
+    previous = key;
+    return texts.length >= minimum && stable >= 3 ? texts : null;
+  }, `at least ${minimum} highlight(s)`, 15_000);
+}
+
+/** Hovers a mention and waits for the card. */
+export async function hoverOpen(tab: Tab, text: string, near = '', nth = 0): Promise<CardState> {
+  const p = await pointAt(tab, text, near, nth);
+  if (!p) throw new Error(`"${text}" near "${near}" not found on the page`);
+  await tab.move(p.x - 30, p.y + 40);
+  await tab.move(p.x, p.y, 5);
+  return waitUntil(async () => {
+    const s = await cardState(tab);
+    return s.open && s.cardId ? s : null;
+  }, `the card for "${text}"`);
+}
