@@ -153,9 +153,25 @@ async function start(ctx: ContentScriptContext): Promise<void> {
     cursor = i;
     const el = mention.startNode.parentElement;
     const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    let opened = false;
+    const openCard = () => {
+      if (opened || ctx.isInvalid) return;
+      opened = true;
+      window.removeEventListener('scrollend', openCard, true);
+      flash(mention.range);
+      popover.open(mention, 'keyboard');
+    };
+    const rect = toViewRect(mention.range);
+    if (rect && rect.top >= 0 && rect.bottom <= window.innerHeight) {
+      openCard();
+      return;
+    }
+    // Open once the page has scrolled there (a smooth scroll can take a second
+    // on a long page); the timer covers engines or containers that never send scrollend.
+    if (!reduce) window.addEventListener('scrollend', openCard, true);
     el?.scrollIntoView({ block: 'center', behavior: reduce ? 'auto' : 'smooth' });
-    flash(mention.range);
-    ctx.setTimeout(() => popover.open(mention, 'keyboard'), reduce ? 0 : 350);
+    if (reduce) openCard();
+    else ctx.setTimeout(openCard, 1500);
   };
 
   ctx.addEventListener(window, 'wxt:locationchange', () => void apply());
@@ -178,6 +194,17 @@ async function loadIndex(): Promise<TermIndex | undefined> {
   if (stored) return stored;
   const reply = await callBackground('getIndex', {});
   return reply.ok ? reply.value : undefined;
+}
+
+function toViewRect(range: AbstractRange): DOMRect | null {
+  try {
+    const live = document.createRange();
+    live.setStart(range.startContainer, range.startOffset);
+    live.setEnd(range.endContainer, range.endOffset);
+    return live.getBoundingClientRect();
+  } catch {
+    return null;
+  }
 }
 
 /** A brief extra highlight on a mention the reader jumped to. */

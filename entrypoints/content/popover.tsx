@@ -179,7 +179,8 @@ export class Popover implements HoverHost {
           size({
             padding: 8,
             apply({ availableHeight, elements }) {
-              elements.floating.style.maxHeight = `${Math.max(160, availableHeight)}px`;
+              // The card scrolls inside whatever height the side it opened on leaves.
+              elements.floating.style.setProperty('--cp-max-h', `${Math.max(160, Math.floor(availableHeight))}px`);
             },
           }),
         ],

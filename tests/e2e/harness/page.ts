@@ -129,10 +129,74 @@ export async function settled(tab: Tab, minimum = 1): Promise<string[]> {
 export async function hoverOpen(tab: Tab, text: string, near = '', nth = 0): Promise<CardState> {
   const p = await pointAt(tab, text, near, nth);
   if (!p) throw new Error(`"${text}" near "${near}" not found on the page`);
-  await tab.move(p.x - 30, p.y + 40);
+  // Approach from just beside the mention (inside the viewport), then rest on it.
+  const size = await tab.evaluate(() => ({ w: innerWidth, h: innerHeight }));
+  const clamp = (v: number, max: number) => Math.min(Math.max(v, 1), max - 1);
+  await tab.move(clamp(p.x - 30, size.w), clamp(p.y + 40 > size.h - 2 ? p.y - 40 : p.y + 40, size.h));
   await tab.move(p.x, p.y, 5);
   return waitUntil(async () => {
     const s = await cardState(tab);
     return s.open && s.cardId ? s : null;
   }, `the card for "${text}"`);
+}
+
+/** The page's markup as a string, with any Counterpoint card host left out (the live page is not touched). */
+export function markupWithoutHost(tab: Tab): Promise<string> {
+  return tab.evaluate(() => {
+    const copy = document.documentElement.cloneNode(true) as Element;
+    for (const host of copy.querySelectorAll('counterpoint-popover')) host.remove();
+    return copy.outerHTML;
+  });
+}
+
+/**
+ * Every element's box in document order, as "TAG left top width height"
+ * rounded to 0.5 px; elements in or under a Counterpoint card host are left out.
+ */
+export function elementBoxes(tab: Tab): Promise<string[]> {
+  return tab.evaluate(() => {
+    const half = (n: number) => Math.round(n * 2) / 2;
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('*')) {
+      if (el.closest('counterpoint-popover')) continue;
+      const r = el.getBoundingClientRect();
+      out.push(`${el.tagName} ${half(r.left)} ${half(r.top)} ${half(r.width)} ${half(r.height)}`);
+    }
+    return out;
+  });
+}
+
+/** How many Counterpoint highlight ranges start or end inside elements matching `selector`. */
+export function rangesInside(tab: Tab, selector: string): Promise<number> {
+  return tab.evaluate((selector) => {
+    const els = [...document.querySelectorAll(selector)];
+    let n = 0;
+    for (const [name, h] of CSS.highlights) {
+      if (!name.startsWith('counterpoint-') || name === 'counterpoint-flash') continue;
+      for (const r of h as Highlight) {
+        if (els.some((el) => el.contains(r.startContainer) || el.contains(r.endContainer))) n++;
+      }
+    }
+    return n;
+  }, selector);
+}
+
+/** Number of Counterpoint highlight ranges registered on the page. */
+export function rangeCount(tab: Tab): Promise<number> {
+  return tab.evaluate(() => {
+    let n = 0;
+    for (const [name, h] of CSS.highlights) if (name.startsWith('counterpoint-') && name !== 'counterpoint-flash') n += (h as Highlight).size;
+    return n;
+  });
+}
+
+/** Waits for the load event, two frames and then `ms` of quiet. */
+export async function loadedAndQuiet(tab: Tab, ms = 300): Promise<void> {
+  await waitUntil(() => tab.evaluate(() => document.readyState === 'complete'), 'the load event', 30_000);
+  // A hidden tab may get no frames: do not wait for them longer than a second.
+  await tab.evaluate(() => new Promise<void>((done) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => done()));
+    setTimeout(done, 1000);
+  }));
+  await sleep(ms);
 }

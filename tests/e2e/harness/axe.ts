@@ -1,0 +1,34 @@
+/** axe-core, injected into a page and run on an element (shadow trees included). */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Tab } from './browsers';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** WCAG 2.x A and AA rules on `selector` (or the whole document). */
+export async function axeViolations(tab: Tab, selector?: string): Promise<AxeViolation[]> {
+  await tab.evaluate((src) => {
+    if (!(window as unknown as { axe?: unknown }).axe) (0, eval)(src);
+  }, axeSource);
+  return tab.evaluate(async (sel) => {
+    type Axe = {
+      run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+    };
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const context = sel ? document.querySelector(sel) : document;
+    const result = await axe.run(context, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => JSON.stringify(n.target)),
+    }));
+  }, selector);
+}
