@@ -20,7 +20,7 @@ type View =
   | { kind: 'missing'; tabId: number }
   | { kind: 'page'; tabId: number; url: string; findings: PageFindings };
 
-export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlParam: string | null }): JSX.Element {
+export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   const [view, setView] = useState<View>({ kind: 'loading' });
   const [topics, setTopics] = useState<TopicSummary[]>([]);
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -37,7 +37,7 @@ export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlPara
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const poll = async () => {
-      const tab = await findTab(tabParam, urlParam);
+      const tab = await findTab(tabParam);
       if (!tab || tab.id === undefined) return setView({ kind: 'restricted', reason: t('popupNoTab') });
       // The content script is the authority on its page; the URL (visible only
       // through activeTab, when the popup was opened from the toolbar) explains
@@ -57,7 +57,7 @@ export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlPara
       stopped = true;
       clearTimeout(timer);
     };
-  }, [tabParam, urlParam, settings]);
+  }, [tabParam, settings]);
 
   const findings = view.kind === 'page' ? view.findings : null;
   const foundTopics = topics.filter((tp) => (findings?.byTopic[tp.id] ?? 0) > 0);
@@ -69,7 +69,9 @@ export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlPara
       if (topic.id in briefs) continue;
       const sentences = findings.findings.filter((f) => f.topicId === topic.id).map((f) => f.sentence);
       void callBackground('getCards', { topicId: topic.id }).then((r) => {
-        const best = r.ok ? rankCards(r.value, sentences.slice(0, 3).join(' '), sentences.join(' '))[0] : undefined;
+        // The brief shows both sides, so prefer the most relevant contested card.
+        const ranked = r.ok ? rankCards(r.value, sentences.slice(0, 3).join(' '), sentences.join(' ')) : [];
+        const best = ranked.find((c) => c.contested && c.viewpoints.length >= 2) ?? ranked[0];
         setBriefs((prev) => ({ ...prev, [topic.id]: best }));
       });
     }
@@ -126,6 +128,7 @@ export function Popup({ tabParam, urlParam }: { tabParam: number | null; urlPara
       </label>
       {f.state === 'scanning' && <p class="state" role="status">{t('popupScanning')}</p>}
       {f.state === 'off-site' && <p class="state" role="status">{t('popupSiteOff')}</p>}
+      {f.state === 'opted-out' && <p class="state" role="status">{t('popupOptedOut')}</p>}
       {f.state === 'done' && f.total === 0 && <p class="state" role="status">{t('popupNone')}</p>}
       {f.capped && <p class="state">{t('popupCapped', [String(f.findings.length), String(f.total)])}</p>}
       {foundTopics.length > 0 && (
@@ -220,12 +223,8 @@ function Brief({ card }: { card: CardView }) {
   );
 }
 
-async function findTab(tabParam: number | null, urlParam: string | null) {
+async function findTab(tabParam: number | null) {
   if (tabParam !== null) return browser.tabs.get(tabParam).catch(() => undefined);
-  if (urlParam) {
-    const tabs = await browser.tabs.query({});
-    return tabs.find((tab) => tab.url === urlParam);
-  }
   const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
   return tab;
 }

@@ -59,7 +59,8 @@ export interface Finding {
 
 export interface PageFindings {
   /** 'scanning' until the first full pass has painted. */
-  state: 'scanning' | 'done' | 'off-site';
+  /** `opted-out`: the page asked extensions like ours to stay away (see collect.ts). */
+  state: 'scanning' | 'done' | 'off-site' | 'opted-out';
   url: string;
   total: number;
   byTopic: Record<string, number>;

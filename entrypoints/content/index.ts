@@ -36,10 +36,26 @@ export default defineContentScript({
   runAt: 'document_idle',
   cssInjectionMode: 'manifest',
   main(ctx) {
-    if (!Painter.supported() || pageOptsOut(document)) return;
+    if (!Painter.supported()) return;
+    if (pageOptsOut(document)) {
+      answerOptedOut(ctx);
+      return;
+    }
     void start(ctx);
   },
 });
+
+/** On a page that opted out, only tell the popup so (instead of looking absent). */
+function answerOptedOut(ctx: ContentScriptContext): void {
+  if (window !== window.top) return;
+  const onMessage = (message: unknown): Promise<unknown> | undefined => {
+    if ((message as { type?: string })?.type !== 'getFindings') return undefined;
+    const findings: PageFindings = { state: 'opted-out', url: location.href, total: 0, byTopic: {}, findings: [], capped: false };
+    return Promise.resolve({ ok: true, value: findings });
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+}
 
 async function start(ctx: ContentScriptContext): Promise<void> {
   let settings = await loadSettings();

@@ -6,4 +6,4 @@ const params = new URLSearchParams(location.search);
 const tab = params.get('tab');
 document.documentElement.lang = navigator.language || 'en';
 document.title = 'Counterpoint';
-render(<Popup tabParam={tab === null ? null : Number(tab)} urlParam={params.get('url')} />, document.getElementById('app')!);
+render(<Popup tabParam={tab === null ? null : Number(tab)} />, document.getElementById('app')!);

@@ -93,7 +93,6 @@ describe.each(KINDS)('%s', (kind) => {
   let control: Tab;
   let extTabId: number;
   const totals: Record<string, number> = {};
-  const plainMarkup = new Map<string, string>();
 
   beforeAll(async () => {
     [withExt, without] = await Promise.all([launch(kind, site), launch(kind, site, { extension: false })]);
@@ -127,8 +126,11 @@ describe.each(KINDS)('%s', (kind) => {
     const f = await loadBoth(name);
     totals[name] = f.total;
 
-    const [markupWith, markupWithout] = await Promise.all([markupWithoutHost(extTab), markupWithoutHost(plainTab)]);
-    plainMarkup.set(name, markupWithout);
+    // Normalized: the order of the page's own injected foreign <script> tags
+    // depends on when the proxy refuses each load (nytimes-1 differed run to
+    // run in one browser alone). Everything else is compared as serialized.
+    const [markupWith, markupWithout] = await Promise.all([markupWithoutHost(extTab, true), markupWithoutHost(plainTab, true)]);
+    expect(markupWith.length).toBeGreaterThan(1000);
     expect(whereTheyDiffer(markupWith, markupWithout)).toBeNull();
 
     const [boxesWith, boxesWithout] = await Promise.all([elementBoxes(extTab), elementBoxes(plainTab)]);
@@ -153,7 +155,7 @@ describe.each(KINDS)('%s', (kind) => {
     expect(await rangesInside(extTab, '#counterpoint-probe')).toBeGreaterThanOrEqual(3);
     expect(await rangeCount(extTab)).toBe((await findings(control, extTabId)).total);
     await loadedAndQuiet(plainTab, 0);
-    expect(whereTheyDiffer(await markupWithoutHost(extTab), await markupWithoutHost(plainTab))).toBeNull();
+    expect(whereTheyDiffer(await markupWithoutHost(extTab, true), await markupWithoutHost(plainTab, true))).toBeNull();
     expect(firstBoxDifference(await elementBoxes(extTab), await elementBoxes(plainTab))).toBeNull();
     const oursAfter = extTab.errors.slice(extErrorsBefore).filter((e) => !plainTab.errors.slice(plainErrorsBefore).includes(e));
     expect(oursAfter).toEqual([]);
@@ -170,7 +172,7 @@ describe.each(KINDS)('%s', (kind) => {
     expect(card.text.length).toBeGreaterThan(40);
     // The host is there (so leaving it out of the comparison matters), and it is the only addition.
     expect(await extTab.evaluate(() => document.querySelectorAll('counterpoint-popover').length)).toBe(1);
-    expect(whereTheyDiffer(await markupWithoutHost(extTab), await markupWithoutHost(plainTab))).toBeNull();
+    expect(whereTheyDiffer(await markupWithoutHost(extTab, true), await markupWithoutHost(plainTab, true))).toBeNull();
     expect(extTab.errors.slice(errorsBefore)).toEqual([]);
     await extTab.press('Escape');
     await waitUntil(async () => !(await cardState(extTab)).open, 'the card to close');

@@ -83,3 +83,31 @@ export async function findings(control: Tab, tabId: number): Promise<Findings> {
   const reply = await toTab<{ ok: boolean; value: Findings }>(control, tabId, { type: 'getFindings' });
   return reply.value;
 }
+
+/** Badge text and tooltip of a tab, read from an extension page. */
+export function badge(control: Tab, tabId: number): Promise<{ text: string; title: string }> {
+  return control.evaluate(async (tabId) => {
+    type ActionApi = { action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> } };
+    const api = ((globalThis as unknown as { browser?: ActionApi }).browser ?? (globalThis as unknown as { chrome: ActionApi }).chrome) as ActionApi;
+    return { text: await api.action.getBadgeText({ tabId }), title: await api.action.getTitle({ tabId }) };
+  }, tabId);
+}
+
+/** Picks a file in a page's file input, as the browser does after the file dialog. */
+export function pickFile(tab: Tab, selector: string, name: string, text: string): Promise<void> {
+  return tab.evaluate(
+    ({ selector, name, text }) => {
+      const input = document.querySelector(selector) as HTMLInputElement;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], name, { type: 'application/json' }));
+      input.files = transfer.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    { selector, name, text },
+  );
+}
+
+/** Visible text of an extension page's element (empty when absent). */
+export function textOf(tab: Tab, selector: string): Promise<string> {
+  return tab.evaluate((sel) => document.querySelector(sel)?.textContent ?? '', selector);
+}

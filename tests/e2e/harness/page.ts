@@ -104,7 +104,7 @@ export async function waitUntil<T>(check: () => Promise<T | null | undefined | f
   let last: T | null | undefined | false;
   while (Date.now() < deadline) {
     last = await check();
-    if (last) return last;
+    if (last) return last as T;
     await sleep(100);
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
@@ -140,13 +140,27 @@ export async function hoverOpen(tab: Tab, text: string, near = '', nth = 0): Pro
   }, `the card for "${text}"`);
 }
 
-/** The page's markup as a string, with any Counterpoint card host left out (the live page is not touched). */
-export function markupWithoutHost(tab: Tab): Promise<string> {
-  return tab.evaluate(() => {
+/**
+ * The page's markup as a string, with any Counterpoint card host left out (the
+ * live page is not touched). With `sortForeignScripts`, <script> elements
+ * loading from another origin are taken out of their places and listed,
+ * sorted, at the end: pages whose loaders insert such scripts as earlier ones
+ * fail (every foreign request is refused) put them in a timing-dependent order.
+ */
+export function markupWithoutHost(tab: Tab, sortForeignScripts = false): Promise<string> {
+  return tab.evaluate((sortForeignScripts) => {
     const copy = document.documentElement.cloneNode(true) as Element;
     for (const host of copy.querySelectorAll('counterpoint-popover')) host.remove();
-    return copy.outerHTML;
-  });
+    if (!sortForeignScripts) return copy.outerHTML;
+    const foreign: string[] = [];
+    for (const script of copy.querySelectorAll('script[src]')) {
+      const src = new URL(script.getAttribute('src')!, location.href);
+      if (src.origin === location.origin) continue;
+      foreign.push(script.outerHTML);
+      script.remove();
+    }
+    return `${copy.outerHTML}\n<!-- foreign scripts -->\n${foreign.sort().join('\n')}`;
+  }, sortForeignScripts);
 }
 
 /**
