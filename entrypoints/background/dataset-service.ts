@@ -71,10 +71,35 @@ export class DatasetService {
     }
     if (!meta && (await this.db.meta.count().catch(() => -1)) !== 0) {
       await this.rebuild('The stored dataset was incomplete.');
+    } else if (!meta && (await this.loadedBefore())) {
+      await addNotice('The extension\'s database was missing (deleted or cleared). Counterpoint reloaded its bundled dataset; your settings were kept.');
     }
     const loaded = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
     await this.publishIndex();
     return loaded;
+  }
+
+  /** A term index was published before, so an empty database means data was lost, not a first install. */
+  private async loadedBefore(): Promise<boolean> {
+    const stored = await browser.storage.local.get(INDEX_KEY).catch(() => ({}) as Record<string, unknown>);
+    return (stored as Record<string, unknown>)[INDEX_KEY] !== undefined;
+  }
+
+  /**
+   * Reads with a second chance: when a read fails or finds what the metadata
+   * says cannot be (a topic without cards), the database was changed under us
+   * (deleted, cleared, half-written). Check it again, repair, and read once more.
+   */
+  private async read<T>(run: (meta: MetaRow) => Promise<T>, plausible: (value: T) => boolean): Promise<T> {
+    try {
+      const value = await run(await this.ensureReady());
+      if (plausible(value) || (await checkIntegrity(this.db).catch(() => undefined))) return value;
+    } catch {
+      /* fall through to the re-check */
+    }
+    this.ready = undefined;
+    if (!this.db.isOpen()) await this.db.open().catch(() => undefined);
+    return run(await this.ensureReady());
   }
 
   /** Deletes a broken database and records a notice for the settings page. */
@@ -87,8 +112,10 @@ export class DatasetService {
   }
 
   async info(): Promise<DatasetInfo> {
-    const meta = await this.ensureReady();
-    const cards = await this.db.cards.toArray();
+    const { meta, cards } = await this.read(
+      async (meta) => ({ meta, cards: await this.db.cards.toArray() }),
+      (r) => r.cards.length === r.meta.counts.cards,
+    );
     return {
       version: meta.version,
       reviewed: meta.reviewed,
@@ -103,12 +130,16 @@ export class DatasetService {
   }
 
   async cardsFor(topicId: string): Promise<CardView[]> {
-    const meta = await this.ensureReady();
-    const cards = inOrder(await this.db.cards.where('topicId').equals(topicId).toArray(), meta.cardOrder);
-    const sourceIds = new Set(cards.flatMap((c) => [...c.facts, ...c.viewpoints].flatMap((x) => x.sourceIds)));
-    const sources = await this.db.sources.bulkGet([...sourceIds]);
-    const byId = Object.fromEntries(sources.filter((s) => s !== undefined).map((s) => [s.id, s]));
-    return cards.map((card) => ({ ...card, sources: byId, reviewed: meta.reviewed }));
+    return this.read(
+      async (meta) => {
+        const cards = inOrder(await this.db.cards.where('topicId').equals(topicId).toArray(), meta.cardOrder);
+        const sourceIds = new Set(cards.flatMap((c) => [...c.facts, ...c.viewpoints].flatMap((x) => x.sourceIds)));
+        const sources = await this.db.sources.bulkGet([...sourceIds]);
+        const byId = Object.fromEntries(sources.filter((s) => s !== undefined).map((s) => [s.id, s]));
+        return { cards: cards.map((card) => ({ ...card, sources: byId, reviewed: meta.reviewed })), sources: sources.every(Boolean) };
+      },
+      (r) => r.cards.length > 0 && r.sources,
+    ).then((r) => r.cards);
   }
 
   /** Validates first; an invalid file changes nothing. */

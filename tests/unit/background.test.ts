@@ -26,6 +26,8 @@ describe('DatasetService', () => {
     expect(info.origin).toBe('bundled');
     const stored = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY] as { topics: { id: string }[] };
     expect(stored.topics.map((t) => t.id)).toEqual(bundled.topics.map((t) => t.id));
+    // A first install is not a loss: no notice.
+    expect((await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY]).toBeUndefined();
   });
 
   it('returns a topic\'s cards in dataset order with their sources resolved', async () => {
@@ -81,6 +83,29 @@ describe('DatasetService', () => {
     expect(info.cards).toBe(bundled.cards.length);
     const notices = (await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[];
     expect(notices.join()).toMatch(/incomplete/);
+  });
+
+  it('notices a database cleared under a running background on its next read, and repairs it', async () => {
+    const name = freshName();
+    const service = new DatasetService(name);
+    expect((await service.cardsFor('deepseek')).length).toBeGreaterThan(0);
+    const db = new CounterpointDb(name);
+    await db.cards.clear();
+    db.close();
+    const cards = await service.cardsFor('deepseek');
+    expect(cards.length).toBe(bundled.cards.filter((c) => c.topicId === 'deepseek').length);
+    const notices = (await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[];
+    expect(notices.join()).toMatch(/incomplete/);
+  });
+
+  it('says so when the database disappears after data had been loaded', async () => {
+    const name = freshName();
+    await new DatasetService(name).info();
+    await CounterpointDb.delete(name);
+    const info = await new DatasetService(name).info();
+    expect(info.cards).toBe(bundled.cards.length);
+    const notices = (await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[];
+    expect(notices.join()).toMatch(/missing/);
   });
 
   it('reloads when the bundled version differs from the stored one', async () => {
