@@ -45,6 +45,21 @@ export default defineContentScript({
   },
 });
 
+/**
+ * End-to-end build only (compiled out of release builds): lets a test send any
+ * message to the background from this content script's own context, to prove
+ * the background refuses writes from content scripts.
+ */
+function exposeTestProbe(ctx: ContentScriptContext): void {
+  ctx.addEventListener(window, 'counterpoint-e2e-call', (event) => {
+    const message = JSON.parse(String((event as CustomEvent<string>).detail)) as unknown;
+    void browser.runtime.sendMessage(message).then(
+      (reply) => window.dispatchEvent(new CustomEvent('counterpoint-e2e-reply', { detail: JSON.stringify(reply) })),
+      (error: unknown) => window.dispatchEvent(new CustomEvent('counterpoint-e2e-reply', { detail: JSON.stringify({ ok: false, error: String(error) }) })),
+    );
+  });
+}
+
 /** On a page that opted out, only tell the popup so (instead of looking absent). */
 function answerOptedOut(ctx: ContentScriptContext): void {
   if (window !== window.top) return;
@@ -190,6 +205,14 @@ async function start(ctx: ContentScriptContext): Promise<void> {
     else ctx.setTimeout(openCard, 1500);
   };
 
+  // Once a second while the tab is visible: put back highlight registrations
+  // the page removed (CSS.highlights.clear() with no DOM change to trigger a
+  // rescan). ctx.setInterval also checks the context, which is how an orphaned
+  // script notices an extension reload or update and tears itself down.
+  ctx.setInterval(() => {
+    if (document.visibilityState === 'visible') painter.repair();
+  }, 1000);
+  if (import.meta.env.MODE === 'e2e') exposeTestProbe(ctx);
   ctx.addEventListener(window, 'wxt:locationchange', () => void apply());
   ctx.onInvalidated(() => {
     stopWatching();

@@ -41,6 +41,9 @@ export class Popover implements HoverHost {
   private openToken = 0;
   private lastAnnounced = '';
 
+  /** The card is on screen (not merely loading). */
+  private shown = false;
+
   constructor(private readonly deps: PopoverDeps) {}
 
   delayMs(): number {
@@ -48,11 +51,18 @@ export class Popover implements HoverHost {
   }
 
   isOpen(): boolean {
+    this.noticeRemoval();
     return this.mention !== null;
   }
 
   current(): Mention | null {
+    this.noticeRemoval();
     return this.mention;
+  }
+
+  /** A page that removed our host closed the card without telling us: catch up. */
+  private noticeRemoval(): void {
+    if (this.shown && this.ui && !this.ui.shadowHost.isConnected) this.close(false);
   }
 
   open(mention: Mention, via: 'pointer' | 'keyboard'): void {
@@ -113,6 +123,7 @@ export class Popover implements HoverHost {
     } catch {
       // Older engines: fixed positioning with the top z-index still applies.
     }
+    this.shown = true;
     this.renderCard(ui);
   }
 
@@ -195,6 +206,7 @@ export class Popover implements HoverHost {
   close(restoreFocus: boolean): void {
     if (!this.mention) return;
     this.mention = null;
+    this.shown = false;
     this.stopAutoUpdate?.();
     this.stopAutoUpdate = null;
     this.lastAnnounced = '';

@@ -18,6 +18,13 @@ import { Slice } from './schedule';
 
 /** Mentions painted at most; past this the page is counted but not painted, and the popup says so. */
 export const MAX_PAINTED = 5000;
+/**
+ * Mentions painted at most in one block. A reader gains nothing from
+ * thousands of marks in one paragraph, and the browser's highlight painting
+ * grows with the ranges on a text node (a 10 MB single-node page froze frames
+ * for over 400 ms with 5,000 of them in Chromium).
+ */
+export const MAX_PER_BLOCK = 500;
 /** A mutation batch touching more nodes than this becomes one full rescan. */
 const MAX_BATCH = 1000;
 /** Huge text runs are scanned in windows of this many characters. */
@@ -54,6 +61,8 @@ export class Scanner {
   private queue: MutationRecord[] = [];
   private flushScheduled = false;
   private uncounted = 0;
+  private painted = 0;
+  private sorted: Mention[] | null = null;
   state: 'scanning' | 'done' = 'scanning';
   /** Called after every pass or incremental update that changed the mentions. */
   onChange: () => void = () => undefined;
@@ -72,9 +81,7 @@ export class Scanner {
   }
 
   get paintedCount(): number {
-    let n = 0;
-    for (const state of this.blocks.values()) n += state.mentions.length;
-    return n;
+    return this.painted;
   }
 
   get capped(): boolean {
@@ -83,9 +90,11 @@ export class Scanner {
 
   /** Every painted mention in document order. */
   mentions(): Mention[] {
+    if (this.sorted) return this.sorted;
     const all: Mention[] = [];
     for (const state of this.blocks.values()) all.push(...state.mentions);
-    return all.sort((a, b) => comparePosition(a, b));
+    this.sorted = all.sort((a, b) => comparePosition(a, b));
+    return this.sorted;
   }
 
   mentionsInNode(node: Text): Mention[] | undefined {
@@ -156,10 +165,12 @@ export class Scanner {
   }
 
   private addMention(seg: Segment, c: Candidate, offset: number, state: BlockState): void {
-    if (this.paintedCount >= MAX_PAINTED) {
+    if (this.painted >= MAX_PAINTED || state.mentions.length >= MAX_PER_BLOCK) {
       this.uncounted++;
       return;
     }
+    this.painted++;
+    this.sorted = null;
     const start = c.start + offset;
     const end = c.end + offset;
     const at = locate(seg, start, end);
@@ -206,14 +217,7 @@ export class Scanner {
   private dropBlock(block: Element): void {
     const state = this.blocks.get(block);
     if (!state) return;
-    for (const m of state.mentions) {
-      this.painter.remove(m.topicId, m.range);
-      for (const node of [m.startNode, m.endNode]) {
-        const list = this.byNode.get(node)?.filter((x) => x !== m);
-        if (list?.length) this.byNode.set(node, list);
-        else this.byNode.delete(node);
-      }
-    }
+    this.unpaint(state);
     for (const cue of state.cues) {
       const n = (this.pageCues.get(cue) ?? 1) - 1;
       if (n > 0) this.pageCues.set(cue, n);
@@ -222,9 +226,27 @@ export class Scanner {
     this.blocks.delete(block);
   }
 
+  /** Takes a block's mentions off the page and out of the indexes. */
+  private unpaint(state: BlockState): void {
+    if (!state.mentions.length) return;
+    this.painted -= state.mentions.length;
+    this.sorted = null;
+    for (const m of state.mentions) {
+      this.painter.remove(m.topicId, m.range);
+      for (const node of [m.startNode, m.endNode]) {
+        const list = this.byNode.get(node)?.filter((x) => x !== m);
+        if (list?.length) this.byNode.set(node, list);
+        else this.byNode.delete(node);
+      }
+    }
+    state.mentions = [];
+  }
+
   private clear(): void {
     for (const block of [...this.blocks.keys()]) this.dropBlock(block);
     this.uncounted = 0;
+    this.painted = 0;
+    this.sorted = null;
   }
 
   // ── Incremental updates ────────────────────────────────────────────────
@@ -316,8 +338,7 @@ export class Scanner {
       if (!state.retry || !block.isConnected) continue;
       const retry = state.retry;
       state.retry = undefined;
-      for (const m of state.mentions) this.painter.remove(m.topicId, m.range);
-      state.mentions = [];
+      this.unpaint(state);
       for (const item of retry) this.paintScan(matcher, item.seg, item.scan, item.offset);
     }
   }

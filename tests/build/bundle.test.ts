@@ -27,7 +27,15 @@ describe.each(builds)('%s', (dir) => {
     expect(background.toLowerCase()).toContain('dexie');
   });
 
-  it('asks only for the storage permission', () => {
+  it('ships no test hooks: a closed shadow root, no probe, no web-accessible pages', () => {
+    const content = readFileSync(join(dir, 'content-scripts/content.js'), 'utf8');
+    expect(content).not.toContain('counterpoint-e2e');
+    expect(content).toMatch(/mode:\s*"closed"/);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(manifest.web_accessible_resources ?? []).toEqual([]);
+  });
+
+  it('asks only for the storage and activeTab permissions', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
     expect(manifest.permissions).toEqual(['storage', 'activeTab']);

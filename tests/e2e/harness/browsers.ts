@@ -163,7 +163,6 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
   }
-  const blank = context.pages()[0];
   const wrap = (page: PwPage): Tab => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -203,11 +202,15 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       return tab;
     },
     async stopBackground() {
-      const page = blank ?? (await context.newPage());
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('ServiceWorker.enable');
-      await cdp.send('ServiceWorker.stopAllWorkers');
-      await cdp.detach();
+      // What the browser does to an idle worker, through its own internals page
+      // (the remote protocol's ServiceWorker domain does not reach extension workers).
+      const page = await context.newPage();
+      await page.goto('chrome://serviceworker-internals/');
+      const stops = page.getByText('Stop', { exact: true });
+      await stops.first().waitFor({ timeout: 10_000 });
+      for (let i = 0; i < (await stops.count()); i++) await stops.nth(i).click();
+      await page.waitForFunction(() => !/Running Status: RUNNING/.test(document.body.innerText), null, { timeout: 10_000 });
+      await page.close();
     },
     async close() {
       await context.close().catch(() => undefined);
@@ -296,7 +299,11 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       const page = await session.openExtension('options.html');
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline) {
-        const running = await page.evaluate(() => (globalThis as unknown as { browser: { extension: { getViews(o: object): unknown[] } } }).browser.extension.getViews({ type: 'background' }).length);
+        const running = await page.evaluate(() =>
+          (globalThis as unknown as { browser: { extension: { getViews(): Window[] } } }).browser.extension
+            .getViews()
+            .some((view) => /background/.test(view.location.pathname)),
+        );
         if (!running) break;
         await new Promise((r) => setTimeout(r, 500));
       }

@@ -111,3 +111,15 @@ export function pickFile(tab: Tab, selector: string, name: string, text: string)
 export function textOf(tab: Tab, selector: string): Promise<string> {
   return tab.evaluate((sel) => document.querySelector(sel)?.textContent ?? '', selector);
 }
+
+/** Sends a message to the background from the page's content script (e2e build probe). */
+export function fromContentScript<T = unknown>(tab: Tab, message: object): Promise<T> {
+  return tab.evaluate(
+    (json) =>
+      new Promise<unknown>((done) => {
+        window.addEventListener('counterpoint-e2e-reply', (e) => done(JSON.parse(String((e as CustomEvent<string>).detail))), { once: true });
+        window.dispatchEvent(new CustomEvent('counterpoint-e2e-call', { detail: json }));
+      }),
+    JSON.stringify(message),
+  ) as Promise<T>;
+}
