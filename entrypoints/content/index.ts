@@ -26,6 +26,7 @@ import { HoverController } from './hover';
 import { Painter, styleShadowRoot } from './painter';
 import { Popover } from './popover';
 import { Scanner } from './scanner';
+import { sliceStats } from './schedule';
 
 const INDEX_KEY = 'termIndex';
 
@@ -51,6 +52,9 @@ export default defineContentScript({
  * the background refuses writes from content scripts.
  */
 function exposeTestProbe(ctx: ContentScriptContext): void {
+  ctx.addEventListener(window, 'counterpoint-e2e-stats', () => {
+    window.dispatchEvent(new CustomEvent('counterpoint-e2e-reply', { detail: JSON.stringify(sliceStats) }));
+  });
   ctx.addEventListener(window, 'counterpoint-e2e-call', (event) => {
     const message = JSON.parse(String((event as CustomEvent<string>).detail)) as unknown;
     void browser.runtime.sendMessage(message).then(

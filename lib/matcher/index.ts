@@ -226,9 +226,17 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
  * longest wins, then the earliest.
  */
 export function resolveBlock(_m: CompiledMatcher, scan: BlockScan, pageCues: ReadonlySet<string>): Candidate[] {
+  if (!scan.candidates.length) return [];
+  const spans = cueSpans(scan);
+  // A cue hit counts for a candidate unless it overlaps the candidate itself:
+  // some hit ends before it starts, or some hit starts after it ends.
+  const elsewhere = (name: string, c: Candidate) => {
+    const span = spans.get(name);
+    return !!span && (span.minEnd <= c.start || span.maxStart >= c.end);
+  };
   const accepted = scan.candidates.filter((c) => {
     if (!c.ambiguous) return true;
-    const inBlock = (name: string) => hasCueElsewhere(scan, name, c);
+    const inBlock = (name: string) => elsewhere(name, c);
     if (c.scope !== 'page') {
       if (c.vetoes?.some(inBlock)) return false;
       return !c.requires?.length || c.requires.some(inBlock);
@@ -240,14 +248,31 @@ export function resolveBlock(_m: CompiledMatcher, scan: BlockScan, pageCues: Rea
     if (c.vetoes?.some(inBlock)) return false;
     return !c.requires?.length || c.requires.some((name) => pageCues.has(name));
   });
+  // Of overlapping candidates the longest wins, then the earliest. Claimed
+  // characters are marked in a bitmap, so this stays linear in the text.
   const byLength = [...accepted].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  let extent = 0;
+  for (const c of accepted) if (c.end > extent) extent = c.end;
+  const taken = new Uint8Array(extent);
   const chosen: Candidate[] = [];
-  for (const c of byLength) {
-    if (!chosen.some((x) => x.start < c.end && c.start < x.end)) chosen.push(c);
+  outer: for (const c of byLength) {
+    for (let i = c.start; i < c.end; i++) if (taken[i]) continue outer;
+    taken.fill(1, c.start, c.end);
+    chosen.push(c);
   }
   return chosen.sort((a, b) => a.start - b.start);
 }
 
-function hasCueElsewhere(scan: BlockScan, name: string, c: Candidate): boolean {
-  return scan.cueHits.some((hit) => hit.name === name && (hit.end <= c.start || hit.start >= c.end));
+/** Per cue name: the earliest end and the latest start of its hits. */
+function cueSpans(scan: BlockScan): Map<string, { minEnd: number; maxStart: number }> {
+  const spans = new Map<string, { minEnd: number; maxStart: number }>();
+  for (const hit of scan.cueHits) {
+    const span = spans.get(hit.name);
+    if (!span) spans.set(hit.name, { minEnd: hit.end, maxStart: hit.start });
+    else {
+      if (hit.end < span.minEnd) span.minEnd = hit.end;
+      if (hit.start > span.maxStart) span.maxStart = hit.start;
+    }
+  }
+  return spans;
 }

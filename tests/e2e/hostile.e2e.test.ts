@@ -10,16 +10,21 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS, launch, startTestSite, type Session, type Tab } from './harness/browsers';
-import { controlPage, findings, tabIdFor, toTab, type Findings } from './harness/ext';
+import { controlPage, findings, tabIdFor, toTab, workStats, type Findings } from './harness/ext';
 import { cardState, highlightedTexts, hoverOpen, loadedAndQuiet, rangeCount, rangesInside, settled, sleep, waitUntil } from './harness/page';
 import type { StaticServer } from '../../scripts/lib/serve';
 
 /** The painting cap, read from the source so the test follows it. */
 const scannerSource = readFileSync(join(import.meta.dirname, '../../entrypoints/content/scanner.ts'), 'utf8');
 const MAX_PAINTED = Number(/export const MAX_PAINTED = (\d+)/.exec(scannerSource)?.[1]);
-const MAX_PER_BLOCK = Number(/export const MAX_PER_BLOCK = (\d+)/.exec(scannerSource)?.[1]);
-/** The longest frame gap we accept while the extension works (the page itself is idle or cheap). */
-const MAX_FRAME_GAP_MS = 200;
+/**
+ * What is asserted: no task of ours over 50 ms, measured by the content
+ * script itself (its longest uninterrupted slice of work). Frame gaps include
+ * the page's own layout and the machine's load, so they are logged as figures
+ * and only held to a loose bound that catches a frozen page.
+ */
+const MAX_TASK_MS = 50;
+const FROZEN_FRAME_GAP_MS = 1000;
 
 interface Monitor {
   maxGap: number;
@@ -253,7 +258,10 @@ describe.each(KINDS)('%s', (kind) => {
     expect(end).toEqual({ paragraphs: 40, highlighted: 40, detached: 0 });
     expect(f.total).toBe(await rangeCount(tab));
     expect(mon.frames).toBeGreaterThan(100);
-    expect(mon.maxGap).toBeLessThan(MAX_FRAME_GAP_MS);
+    expect(mon.maxGap).toBeLessThan(FROZEN_FRAME_GAP_MS);
+    const work = await workStats(tab);
+    console.log(`[hostile ${kind}] mutation storm: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
+    expect(work.longestMs).toBeLessThan(MAX_TASK_MS);
     expect(tab.errors).toEqual([]);
   }, 60_000);
 
@@ -286,15 +294,20 @@ describe.each(KINDS)('%s', (kind) => {
           (mon.longTaskSupported ? `; long tasks [${mon.longTasks.join(', ')}] ms` : ''),
       );
       expect(mon.frames).toBeGreaterThan(10);
-      expect(mon.maxGap).toBeLessThan(MAX_FRAME_GAP_MS);
+      expect(mon.maxGap).toBeLessThan(FROZEN_FRAME_GAP_MS);
+      const work = await workStats(tab);
+      console.log(`[hostile ${kind}] ${name}: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
+      expect(work.longestMs).toBeLessThan(MAX_TASK_MS);
       expect(f.total).toBeGreaterThan(0);
       expect(Object.keys(f.byTopic).sort()).toEqual(['deepseek', 'distillation', 'export-controls']);
       switch (name) {
         case 'big-text':
           expect(shape.chars).toBeGreaterThanOrEqual(10_000_000);
-          // Far more mentions than the cap: counted, not all painted (one block: the per-block cap applies).
+          // One text node far over MAX_NODE_CHARS: every mention is counted, none painted
+          // (painting inside such a node costs the browser a full re-walk per change).
           expect(f.capped).toBe(true);
-          expect(painted).toBe(Math.min(MAX_PAINTED, MAX_PER_BLOCK));
+          expect(f.total).toBeGreaterThan(MAX_PAINTED);
+          expect(painted).toBe(0);
           break;
         case 'many-nodes': {
           expect(shape.textNodes).toBeGreaterThanOrEqual(100_000);

@@ -123,3 +123,14 @@ export function fromContentScript<T = unknown>(tab: Tab, message: object): Promi
     JSON.stringify(message),
   ) as Promise<T>;
 }
+
+/** The content script's own work so far: busy time, longest uninterrupted slice, slices (e2e build probe). */
+export function workStats(tab: Tab): Promise<{ busyMs: number; longestMs: number; slices: number }> {
+  return tab.evaluate(
+    () =>
+      new Promise<{ busyMs: number; longestMs: number; slices: number }>((done) => {
+        window.addEventListener('counterpoint-e2e-reply', (e) => done(JSON.parse(String((e as CustomEvent<string>).detail))), { once: true });
+        window.dispatchEvent(new CustomEvent('counterpoint-e2e-stats'));
+      }),
+  );
+}
