@@ -20,6 +20,7 @@ import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from './lib/serve';
 import { benchmarkMatcher } from '../lib/matcher/bench';
+import { benchPopup } from './bench/popup';
 import type { Bench } from './bench/page';
 
 declare global {
@@ -193,6 +194,7 @@ await context.close();
 await server.close();
 
 const matcher = benchmarkMatcher();
+const popup = await benchPopup(root, chromiumPath);
 
 const real = rows.filter((r) => !r.page.startsWith('generated'));
 const summary = {
@@ -219,6 +221,7 @@ const summary = {
     heapMbAtEnd: heapCdp,
   },
   matcher,
+  popup,
 };
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(summary, null, 2)}\n`);
 
@@ -235,4 +238,5 @@ console.log(`longest slice of ours anywhere: ${summary.longestSliceMs.toFixed(1)
 console.log(`incremental on ${large}: full pass ${fullLarge.oursMs.toFixed(1)} ms, +100 paragraphs ${inc100.busyMs.toFixed(1)} ms, +10 paragraphs ${inc10.busyMs.toFixed(1)} ms`);
 console.log(`infinite scroll, ${rounds} rounds: busy per round early ${median(early).toFixed(2)} ms, late ${median(late).toFixed(2)} ms (x${summary.infiniteScroll.lateOverEarly.toFixed(2)}), ${scroll.mentions} mentions tracked, heap ${heapCdp.toFixed(1)} MB`);
 console.log(`matcher alone: ${JSON.stringify(matcher)}`);
+console.log(`popup on a page with ${popup.mentions} mentions: summary shown at ${popup.firstContentMs.toFixed(0)} ms, document loaded at ${popup.domLoadedMs.toFixed(0)} ms (median of ${popup.runs - 1} warm runs; target < 100 ms)`);
 console.log(`\nwritten to ${join(out, 'results.json')}`);
