@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from './lib/serve';
+import { CHROMIUM_FLAGS } from './lib/chromium';
 import { benchmarkMatcher } from '../lib/matcher/bench';
 import { benchPopup } from './bench/popup';
 import type { Bench } from './bench/page';
@@ -103,7 +104,7 @@ const server = await startServer({ '/': pagesDir });
 const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cp-bench-profile-')), {
   executablePath: chromiumPath,
   headless: true,
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--enable-precise-memory-info'],
+  args: [...CHROMIUM_FLAGS, '--enable-precise-memory-info'],
 });
 await context.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));
 

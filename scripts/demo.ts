@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startServer } from './lib/serve';
+import { CHROMIUM_FLAGS, loadExtension } from './lib/chromium';
 import { fillTemplate, readSeeds } from './lib/seeds';
 
 /** The extension API inside the extension's own pages and worker (evaluated there, not here). */
@@ -46,15 +47,7 @@ const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   executablePath: chromiumPath,
   headless,
   viewport: { width: 1280, height: 900 },
-  args: [
-    '--no-sandbox',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--no-first-run',
-    '--disable-sync',
-    `--disable-extensions-except=${extension}`,
-    `--load-extension=${extension}`,
-  ],
+  args: [...CHROMIUM_FLAGS, ...loadExtension(extension)],
 });
 // The demo page is local; nothing else may load.
 await context.route('**/*', (route) => {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { startServer } from '../lib/serve';
+import { CHROMIUM_FLAGS, loadExtension } from '../lib/chromium';
 
 declare const chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; sendMessage(id: number, m: unknown, o: object): Promise<unknown> } };
 
@@ -33,7 +34,7 @@ export async function benchPopup(root: string, chromiumPath: string, runs = 10):
   const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cp-bench-popup-')), {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', `--disable-extensions-except=${ext}`, `--load-extension=${ext}`],
+    args: [...CHROMIUM_FLAGS, ...loadExtension(ext)],
   });
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));

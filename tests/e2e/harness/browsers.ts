@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
 import { startServer, type StaticServer } from '../../../scripts/lib/serve';
+import { CHROMIUM_FLAGS, loadExtension } from '../../../scripts/lib/chromium';
 import { fillTemplate, readSeeds, realPagesDir, seedPage } from '../../../scripts/lib/seeds';
 import { startProxy, type RecordedRequest, type RecordingProxy } from './proxy';
 
@@ -141,12 +142,7 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
     viewport: { width: 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
     args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-      '--disable-gpu',
+      ...CHROMIUM_FLAGS,
       // Quiet the browser's own services, so what the proxy sees is ours or nothing.
       '--disable-default-apps',
       '--disable-domain-reliability',
@@ -155,7 +151,7 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       '--no-pings',
       `--proxy-server=http://127.0.0.1:${proxy.port}`,
       '--proxy-bypass-list=<-loopback>',
-      ...(withExt ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : []),
+      ...(withExt ? loadExtension(ext) : []),
     ],
   });
   let extensionOrigin = '';
