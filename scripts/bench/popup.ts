@@ -22,11 +22,10 @@ export interface PopupFigures {
 }
 
 export async function benchPopup(root: string, chromiumPath: string, runs = 10): Promise<PopupFigures> {
+  // Always build: a stale .output would measure yesterday's popup.
   const ext = join(root, '.output/chrome-mv3');
-  if (!existsSync(join(ext, 'manifest.json'))) {
-    const built = spawnSync('npx', ['--no-install', 'wxt', 'build'], { cwd: root, stdio: 'inherit' });
-    if (built.status !== 0) throw new Error('wxt build failed');
-  }
+  const built = spawnSync('npx', ['--no-install', 'wxt', 'build'], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0 || !existsSync(join(ext, 'manifest.json'))) throw new Error('wxt build failed');
   const paragraph = (i: number) =>
     `<p>Story ${i}: DeepSeek trained its model on Nvidia H800 chips despite US export controls, and OpenAI alleged distillation of its models. DeepSeek denied it.</p>`;
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>200 mentions</title></head><body>${Array.from({ length: 40 }, (_, i) => paragraph(i)).join('')}</body></html>`;
