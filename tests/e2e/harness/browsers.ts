@@ -61,10 +61,10 @@ const EXTENSIONS: Record<Kind, string> = {
 };
 
 /** Fails (never skips) when a browser or the e2e build is missing, naming the fix. */
-export function requireBrowser(kind: Kind): void {
+export function requireBrowser(kind: Kind, path = EXECUTABLES[kind].path): void {
   const exe = EXECUTABLES[kind];
-  if (!existsSync(exe.path)) {
-    throw new Error(`${kind} is not installed at ${exe.path}. Install it with: ${exe.install}`);
+  if (!existsSync(path)) {
+    throw new Error(`${kind} is not installed at ${path}. Install it with: ${exe.install}`);
   }
   if (!existsSync(join(EXTENSIONS[kind], 'manifest.json'))) {
     throw new Error(`The e2e build for ${kind} is missing (${EXTENSIONS[kind]}). Build it with: npm run build:e2e`);
