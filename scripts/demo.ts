@@ -18,7 +18,7 @@ import { fillTemplate, readSeeds } from './lib/seeds';
 /** The extension API inside the extension's own pages and worker (evaluated there, not here). */
 declare const chrome: {
   tabs: {
-    query(q: { url: string }): Promise<{ id?: number }[]>;
+    query(q: object): Promise<{ id?: number }[]>;
     sendMessage(tabId: number | undefined, message: unknown, options: { frameId: number }): Promise<unknown>;
   };
 };
@@ -94,7 +94,16 @@ if (point) {
 
 const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
 const extensionId = new URL(worker.url()).host;
-const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url }))[0]?.id, articleUrl);
+// Tab URLs are hidden without the "tabs" permission: ask each tab's content script where it is.
+const tabId = await worker.evaluate(async (url) => {
+  for (const tab of await chrome.tabs.query({})) {
+    if (tab.id === undefined) continue;
+    const reply = (await chrome.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { value?: { url?: string } } | null;
+    if (reply?.value?.url === url) return tab.id;
+  }
+  return undefined;
+}, articleUrl);
+if (tabId === undefined) throw new Error('Counterpoint is not running in the demo tab');
 const popup = await context.newPage();
 await popup.setViewportSize({ width: 400, height: 600 });
 await popup.goto(`chrome-extension://${extensionId}/popup.html?tab=${tabId}`);
