@@ -68,14 +68,15 @@ export function insideSkipped(node: Node, stop: Node | null = null): boolean {
 }
 
 /**
- * Walks `root` in document order and yields segments. Generator, so the caller
- * can stop between segments to give the page the main thread back. Open
+ * Walks `root` in document order and yields segments, and `null` now and then
+ * as a pause point. Generator, so the caller can stop between segments to give
+ * the page the main thread back. Open
  * shadow roots met on the way are reported through `onShadowRoot`.
  */
 export function* collectSegments(
   root: Node,
   onShadowRoot: (root: ShadowRoot) => void = () => undefined,
-): Generator<Segment, void, void> {
+): Generator<Segment | null, void, void> {
   const doc = root.ownerDocument ?? (root as Document);
   const visible = new Map<Element, boolean>();
   // Set when the walk enters a non-inline element: the next text starts a new segment.
@@ -93,7 +94,11 @@ export function* collectSegments(
     },
   });
   let current: Segment | null = null;
+  let visited = 0;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // A pause point (null) every so often, so a long walk without text (deep
+    // nesting, huge tables of markup) can be split across slices too.
+    if ((++visited & 255) === 0) yield null;
     const text = node as Text;
     const data = text.data;
     if (!data || !/\S/.test(data)) {

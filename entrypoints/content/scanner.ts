@@ -128,9 +128,14 @@ export class Scanner {
   async fullScan(): Promise<void> {
     const generation = ++this.generation;
     this.state = 'scanning';
-    this.clear();
     const matcher = this.matcher;
-    if (!matcher || !this.doc.body) return this.finish();
+    if (!matcher || !this.doc.body) {
+      this.clear();
+      return this.finish();
+    }
+    await afterRendering(this.doc);
+    if (generation !== this.generation) return;
+    this.clear();
     const slice = new Slice();
     const found: { seg: Segment; scan: BlockScan; offset: number }[] = [];
     const roots: Node[] = [this.doc.body];
@@ -139,6 +144,11 @@ export class Scanner {
         roots.push(root);
         this.onShadowRoot(root);
       })) {
+        if (!seg) {
+          await slice.maybeYield();
+          if (generation !== this.generation) return;
+          continue;
+        }
         let kept = 0;
         for (const part of windows(seg)) {
           const scan = scanBlock(matcher, part.text);
@@ -294,7 +304,9 @@ export class Scanner {
     if (this.flushScheduled || !this.queue.length) return;
     this.flushScheduled = true;
     const run = () => void this.flush();
-    if (typeof requestAnimationFrame === 'function' && this.doc.visibilityState === 'visible') requestAnimationFrame(run);
+    // After the next frame's rendering, so the page's own style and layout are
+    // already done and our visibility checks do not force them inside our task.
+    if (typeof requestAnimationFrame === 'function' && this.doc.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(run, 0));
     else setTimeout(run, 50);
   }
 
@@ -341,6 +353,11 @@ export class Scanner {
     for (const root of roots) {
       for (const [block] of this.blocks) if (root === block || root.contains(block)) this.dropBlock(block);
       for (const seg of collectSegments(root)) {
+        if (!seg) {
+          await slice.maybeYield();
+          if (generation !== this.generation) return;
+          continue;
+        }
         for (const part of windows(seg)) {
           const scan = scanBlock(matcher, part.text);
           this.addCues(seg.block, scan.cues);
@@ -392,6 +409,18 @@ export class Scanner {
     this.queue = [];
     this.clear();
   }
+}
+
+/**
+ * Resolves once the browser has rendered a frame (style and layout clean), so
+ * the visibility checks that follow read computed style instead of forcing it
+ * inside our task. Hidden tabs render no frames: a short timer instead.
+ */
+function afterRendering(doc: Document): Promise<void> {
+  return new Promise((done) => {
+    if (typeof requestAnimationFrame === 'function' && doc.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(done, 0));
+    else setTimeout(done, 0);
+  });
 }
 
 /** Huge text runs, a window at a time (lazily, so a slice copies one window, not the whole run). */
