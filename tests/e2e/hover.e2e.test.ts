@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KINDS, launch, startTestSite, type Kind, type Session, type Tab } from './harness/browsers';
 import { controlPage, tabIdFor, toTab } from './harness/ext';
 import { axeViolations } from './harness/axe';
-import { cardState, hoverOpen, pointAt, settled, sleep, waitUntil } from './harness/page';
+import { cardState, highlightedTexts, hoverOpen, pointAt, settled, sleep, waitUntil } from './harness/page';
 import type { StaticServer } from '../../scripts/lib/serve';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -158,6 +158,35 @@ describe.each(KINDS)('%s', (kind: Kind) => {
       await closed(zoomed);
     }
     await zoomed.close();
+  });
+
+  it('works at 50% zoom', async () => {
+    const zoomed = await session.open('/edges.html');
+    await zoomed.setViewport(2560, 1800, 0.5);
+    await zoomed.front();
+    await settled(zoomed, 5);
+    const card = await hoverOpen(zoomed, 'DeepSeek', 'In the middle');
+    expect(card.viewport.width).toBe(2560);
+    expect(card.rect!.right).toBeLessThanOrEqual(2560);
+    expect(card.rect!.bottom).toBeLessThanOrEqual(1800);
+    // The card keeps its own pixel size whatever the page's zoom does to rem.
+    expect(card.rect!.right - card.rect!.left).toBeLessThanOrEqual(440);
+    await zoomed.press('Escape');
+    await closed(zoomed);
+    await zoomed.close();
+  });
+
+  it('follows a single-page navigation: the new view is scanned and reported', async () => {
+    const spa = await session.open('/spa.html');
+    await spa.front();
+    await sleep(800);
+    expect(await highlightedTexts(spa)).toEqual([]);
+    await spa.evaluate(() => (document.getElementById('next') as HTMLAnchorElement).click());
+    const texts = await settled(spa, 3);
+    expect(texts).toEqual(expect.arrayContaining(['DeepSeek', 'R1', 'H800', 'export controls']));
+    const tabId = await tabIdFor(control, `${site.origin}/spa.html?story=2`);
+    expect(tabId).toBeGreaterThan(0);
+    await spa.close();
   });
 
   it('highlights and opens cards inside a same-origin frame', async () => {
