@@ -22,7 +22,7 @@ import { enabledTopics, isSiteOff } from '@/lib/settings';
 import { loadSettings, watchSettings } from '@/lib/settings-store';
 import { callBackground } from '@/lib/messaging';
 import { pageOptsOut } from './collect';
-import { HoverController } from './hover';
+import { HoverController, rangeRect } from './hover';
 import { Painter, styleShadowRoot } from './painter';
 import { Popover } from './popover';
 import { Scanner } from './scanner';
@@ -196,7 +196,7 @@ async function start(ctx: ContentScriptContext): Promise<void> {
       flash(mention.range);
       popover.open(mention, 'keyboard');
     };
-    const rect = toViewRect(mention.range);
+    const rect = rangeRect(mention.range);
     if (rect && rect.top >= 0 && rect.bottom <= window.innerHeight) {
       openCard();
       return;
@@ -237,17 +237,6 @@ async function loadIndex(): Promise<TermIndex | undefined> {
   if (stored) return stored;
   const reply = await callBackground('getIndex', {});
   return reply.ok ? reply.value : undefined;
-}
-
-function toViewRect(range: AbstractRange): DOMRect | null {
-  try {
-    const live = document.createRange();
-    live.setStart(range.startContainer, range.startOffset);
-    live.setEnd(range.endContainer, range.endOffset);
-    return live.getBoundingClientRect();
-  } catch {
-    return null;
-  }
 }
 
 /** A brief extra highlight on a mention the reader jumped to. */
