@@ -19,7 +19,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { startServer } from './lib/serve';
-import { CHROMIUM_FLAGS } from './lib/chromium';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './lib/chromium';
+import { corpus, skipLine } from './lib/corpus';
 import { benchmarkMatcher } from '../lib/matcher/bench';
 import { benchPopup } from './bench/popup';
 import type { Bench } from './bench/page';
@@ -31,10 +32,11 @@ declare global {
 }
 
 const root = resolve(import.meta.dirname, '..');
-const realPages = resolve(root, '../shared/real-pages');
-const seeds = resolve(root, '../shared/seeds');
+const outside = corpus();
+const realPages = outside.has('real-pages') ? outside.realPagesDir : null;
+if (!realPages) console.log(skipLine('the real-page rows of the benchmark', 'real-pages', outside));
 const out = join(root, 'bench-output');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const chromiumPath = CHROMIUM_PATH;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 mkdirSync(out, { recursive: true });
@@ -56,16 +58,12 @@ const bundle = await build({
 });
 const pageScript = bundle.outputFiles[0]!.text;
 
-// Seed paragraphs, injected into each real page at several places.
-const seedParas = readdirSync(seeds)
-  .filter((f) => f.endsWith('.txt'))
-  .flatMap((f) => readFileSync(join(seeds, f), 'utf8').split(/\n+/))
-  .map((p) => p.trim())
-  .filter((p) => p.length > 80);
+// Topic paragraphs of our own (the demo article's), injected into each real page at several places.
+const seedParas = [...readFileSync(join(root, 'tests/fixtures/demo-article.html'), 'utf8').matchAll(/<p>([^<]{80,})<\/p>/g)].map((m) => m[1]!);
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function withSeeds(html: string): string {
-  const chunks = [0, 1, 2, 3, 4].map((i) => `<p>${seedParas.slice(i * 6, i * 6 + 6).map(escapeHtml).join('</p><p>')}</p>`);
+  const chunks = [0, 1, 2, 3, 4].map((i) => `<p>${seedParas.slice(i * 3, i * 3 + 3).map(escapeHtml).join('</p><p>')}</p>`);
   let n = 0;
   // After the 1st, 5th, 15th, 40th and 80th closing </p>, or at the end of <body>.
   const marks = new Set([1, 5, 15, 40, 80]);
@@ -81,9 +79,9 @@ function withSeeds(html: string): string {
 // Pages: real pages with seeds, a generated 10 MB page.
 const pagesDir = mkdtempSync(join(tmpdir(), 'cp-bench-'));
 const pages: string[] = [];
-for (const file of readdirSync(realPages).filter((f) => f.endsWith('.html'))) {
+for (const file of realPages ? readdirSync(realPages).filter((f) => f.endsWith('.html')) : []) {
   // Strip scripts so the saved pages do not try to run their own code against a missing network.
-  const html = readFileSync(join(realPages, file), 'utf8').replace(/<script\b[\s\S]*?<\/script>/gi, '');
+  const html = readFileSync(join(realPages!, file), 'utf8').replace(/<script\b[\s\S]*?<\/script>/gi, '');
   writeFileSync(join(pagesDir, file), withSeeds(html));
   pages.push(file);
 }

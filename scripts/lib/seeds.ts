@@ -1,21 +1,20 @@
 /**
- * The seed articles (../shared/seeds/*.txt) as HTML pages, rendered at serve
- * time so the project never copies their text: each line becomes a paragraph
- * (a leading "- " a list item), inside a plain news-article layout.
+ * The seed articles of the outside corpus (see ./corpus.ts) as HTML pages,
+ * rendered at serve time so the project never copies their text: each line
+ * becomes a paragraph (a leading "- " a list item), inside a plain
+ * news-article layout. Without the corpus there are no seeds.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
-export const sharedDir = resolve(import.meta.dirname, '../../../shared');
-export const seedsDir = join(sharedDir, 'seeds');
-export const realPagesDir = join(sharedDir, 'real-pages');
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpus } from './corpus';
 
 export interface Seed {
   name: string;
   lines: string[];
 }
 
-export function readSeeds(): Seed[] {
+export function readSeeds(seedsDir = corpus().seedsDir): Seed[] {
+  if (!existsSync(seedsDir)) return [];
   return readdirSync(seedsDir)
     .filter((f) => f.endsWith('.txt'))
     .sort()
@@ -49,10 +48,4 @@ export function seedPage(seed: Seed): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Seed ${seed.name}</title>
 <style>body{font:18px/1.6 Georgia,serif;max-width:720px;margin:40px auto;padding:0 16px}</style></head>
 <body><article id="article">${seedBody(seed)}</article></body></html>`;
-}
-
-/** Fills the <!-- seeds --> slot of a template with every seed, one section each. */
-export function fillTemplate(template: string, seeds: Seed[]): string {
-  const sections = seeds.map((s, i) => `<section class="story" id="story-${i}">\n${seedBody(s)}\n</section>`).join('\n<hr>\n');
-  return template.replace('<!-- seeds -->', sections);
 }

@@ -40,7 +40,7 @@ describe.each(KINDS)('%s', (kind) => {
     expect(texts).toContain('DeepSeek');
     expect(texts.some((t) => /^distillation$/i.test(t))).toBe(true);
     expect(texts).toContain('H800');
-    expect(texts.some((t) => /^export restrictions$/i.test(t))).toBe(true);
+    expect(texts.some((t) => /^export controls$/i.test(t))).toBe(true);
 
     const inExcluded = await article.evaluate(() => {
       const hits: string[] = [];

@@ -72,7 +72,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     const tabId = await tabIdFor(control, `${site.origin}/demo-article.html`);
     await session.stopBackground();
     // Hover needs cards from the background: it wakes up and answers.
-    const card = await hoverOpen(article, 'H800', 'less powerful');
+    const card = await hoverOpen(article, 'H800', 'slower links');
     expect(card.cardId).toMatch(/^export-controls-/);
     await article.press('Escape');
 
@@ -110,7 +110,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     );
     expect(deleted).toBe('deleted');
     const article = await freshArticle();
-    const card = await hoverOpen(article, 'distillation', 'inappropriately');
+    const card = await hoverOpen(article, 'distillation', 'some evidence');
     expect(card.cardId).toBe('distillation-openai-allegation');
     await article.close();
 
@@ -205,7 +205,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
       // script notices (WXT's context check) and takes its highlights away.
       await waitUntil(async () => (await highlightedTexts(article)).length === 0, 'the old highlights to go', 20_000);
       // Its listeners are gone too: resting on a former mention opens nothing and throws nothing.
-      const p = await pointAt(article, 'H800', 'less powerful');
+      const p = await pointAt(article, 'H800', 'slower links');
       await article.move(p!.x, p!.y, 3);
       await sleep(1200);
       expect((await cardState(article)).open).toBe(false);
@@ -226,7 +226,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     await settled(article, 10);
     expect((await highlightedTexts(article)).length).toBe(count);
     expect(article.errors).toEqual([]);
-    const card = await hoverOpen(article, 'H800', 'less powerful');
+    const card = await hoverOpen(article, 'H800', 'slower links');
     expect(card.open).toBe(true);
     await article.close();
   });

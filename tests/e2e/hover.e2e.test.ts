@@ -12,6 +12,9 @@ import { controlPage, tabIdFor, toTab } from './harness/ext';
 import { axeViolations } from './harness/axe';
 import { cardState, highlightedTexts, hoverOpen, pointAt, settled, sleep, waitUntil } from './harness/page';
 import type { StaticServer } from '../../scripts/lib/serve';
+import { corpusSuite } from '../../scripts/lib/corpus';
+
+const SEEDS = corpusSuite('seed-article card choice (e2e)', 'seeds');
 
 const root = resolve(import.meta.dirname, '../..');
 /** `SCREENSHOTS=1 npm run test:e2e` refreshes the screenshots under docs/; otherwise they go to test-output/. */
@@ -75,7 +78,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
   });
 
   it('closes on a click outside', async () => {
-    await hoverOpen(article, 'H800', 'less powerful');
+    await hoverOpen(article, 'H800', 'slower links');
     await article.click(5, 20);
     await closed(article);
   });
@@ -115,7 +118,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
   });
 
   it('the open card has no axe-core violations', async () => {
-    await hoverOpen(article, 'distillation', 'inappropriately');
+    await hoverOpen(article, 'distillation', 'some evidence');
     const violations = await axeViolations(article, 'counterpoint-popover');
     expect(violations).toEqual([]);
     await article.press('Escape');
@@ -205,7 +208,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     await framed.close();
   });
 
-  it.each([
+  it.skipIf(!SEEDS).each([
     ['the training-cost claim', '003_280b931fd4fb2bfb', 'DeepSeek', 'total training cost of less than $6 million', 'deepseek-training-cost'],
     ['the SemiAnalysis hardware estimate', '000_867b355e20b1f416', 'DeepSeek', 'SemiAnalysis estimate', 'deepseek-hardware-estimate'],
     ['OpenAI’s distillation allegation', '003_280b931fd4fb2bfb', 'distillation', 'inappropriately', 'distillation-openai-allegation'],
@@ -223,7 +226,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
 
   it('screenshots of the card in light and dark mode', async () => {
     await article.front();
-    await hoverOpen(article, 'distillation', 'inappropriately');
+    await hoverOpen(article, 'distillation', 'some evidence');
     await sleep(300);
     await article.screenshot(join(shots, `card-light-${kind}.png`));
     await article.press('Escape');
@@ -233,7 +236,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     try {
       const page = await dark.open('/demo-article.html');
       await settled(page, 10);
-      const card = await hoverOpen(page, 'distillation', 'inappropriately');
+      const card = await hoverOpen(page, 'distillation', 'some evidence');
       const bg = await page.evaluate(() => {
         const el = document.querySelector('counterpoint-popover')!.shadowRoot!.querySelector('.cp-card')!;
         return getComputedStyle(el).backgroundColor;

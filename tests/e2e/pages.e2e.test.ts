@@ -252,7 +252,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
       await sleep(300);
       await article.front();
       const started = Date.now();
-      await hoverOpen(article, 'H800', 'less powerful');
+      await hoverOpen(article, 'H800', 'slower links');
       expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
       await article.press('Escape');
       await options.evaluate(() => {

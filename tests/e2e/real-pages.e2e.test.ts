@@ -10,6 +10,9 @@ import { KINDS, launch, startTestSite, type Session, type Tab } from './harness/
 import { controlPage, findings, tabIdFor, type Findings } from './harness/ext';
 import { cardState, elementBoxes, highlightedTexts, hoverOpen, loadedAndQuiet, markupWithoutHost, rangeCount, rangesInside, settled, waitUntil } from './harness/page';
 import type { StaticServer } from '../../scripts/lib/serve';
+import { corpusSuite } from '../../scripts/lib/corpus';
+
+const RUN = corpusSuite('real pages (e2e)', 'real-pages');
 
 const PAGES = [
   'ars-1.html', 'bbc-1.html', 'cnn.html', 'engadget.html', 'folha.html', 'guardian-1.html', 'lwn-1.html', 'medium-1.html',
@@ -85,7 +88,7 @@ function injectProbe(tab: Tab): Promise<boolean> {
   }, PROBE);
 }
 
-describe.each(KINDS)('%s', (kind) => {
+describe.skipIf(!RUN).each(KINDS)('%s', (kind) => {
   let withExt: Session;
   let without: Session;
   let extTab: Tab;

@@ -3,12 +3,14 @@
  * formatting, and that the seed articles' key claims lead to the card that
  * answers them.
  */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileMatcher, resolveBlock, scanBlock } from '../../lib/matcher';
 import { rankCards, sentenceAround } from '../../lib/cards';
 import { parseDataset, type Dataset } from '../../lib/dataset/schema';
+import { corpusSuite } from '../../scripts/lib/corpus';
+import { readSeeds } from '../../scripts/lib/seeds';
 
 const file = resolve(import.meta.dirname, '../../lib/dataset/dataset.json');
 const raw = readFileSync(file, 'utf8');
@@ -77,11 +79,8 @@ describe('bundled dataset', () => {
   });
 });
 
-describe('the seed articles lead to the right card', () => {
-  const seedsDir = resolve(import.meta.dirname, '../../../shared/seeds');
-  const seeds = readdirSync(seedsDir)
-    .filter((f) => f.endsWith('.txt'))
-    .flatMap((f) => readFileSync(join(seedsDir, f), 'utf8').split('\n'));
+describe.skipIf(!corpusSuite('seed-article card choice (unit)', 'seeds'))('the seed articles lead to the right card', () => {
+  const seeds = readSeeds().flatMap((seed) => seed.lines);
   const matcher = compileMatcher({ topics: data.topics, cues: data.cues });
 
   /** The card chosen for the first mention of `term` in the seed paragraph containing `near`. */

@@ -5,14 +5,15 @@
  * WebDriver BiDi (`browser.installExtension`). Both run headless, send all
  * traffic through the recording proxy, and serve test pages from 127.0.0.1.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
 import { startServer, type StaticServer } from '../../../scripts/lib/serve';
 import { CHROMIUM_FLAGS, loadExtension } from '../../../scripts/lib/chromium';
-import { fillTemplate, readSeeds, realPagesDir, seedPage } from '../../../scripts/lib/seeds';
+import { corpus } from '../../../scripts/lib/corpus';
+import { readSeeds, seedPage } from '../../../scripts/lib/seeds';
 import { startProxy, type RecordedRequest, type RecordingProxy } from './proxy';
 
 export type Kind = 'chromium' | 'firefox';
@@ -71,12 +72,17 @@ export function requireBrowser(kind: Kind, path = EXECUTABLES[kind].path): void 
   }
 }
 
-/** The test site: fixtures, seed articles rendered from ../shared/seeds, and the saved real pages. */
+/**
+ * The test site: our own fixtures, plus, when the outside corpus is present
+ * (scripts/lib/corpus.ts), the seed articles under /seeds/ and the saved real
+ * pages under /real/. Suites that use those check for the corpus themselves.
+ */
 export async function startTestSite(): Promise<StaticServer> {
-  const seeds = readSeeds();
-  const demo = readFileSync(join(root, 'tests/fixtures/demo-article.html'), 'utf8');
-  return startServer({ '/': join(root, 'tests/fixtures'), '/real/': realPagesDir }, [
-    (path) => (path === '/demo-article.html' ? fillTemplate(demo, seeds) : undefined),
+  const outside = corpus();
+  const seeds = readSeeds(outside.seedsDir);
+  const mounts: Record<string, string> = { '/': join(root, 'tests/fixtures') };
+  if (outside.has('real-pages')) mounts['/real/'] = outside.realPagesDir;
+  return startServer(mounts, [
     (path) => {
       const m = /^\/seeds\/(.+)\.html$/.exec(path);
       const seed = m && seeds.find((s) => s.name === m[1]);
