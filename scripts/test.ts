@@ -8,38 +8,41 @@
  * failure (the e2e harness names the install command), never a skip.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { corpus, CORPUS_ENV } from './lib/corpus';
 
-interface Step {
-  name: string;
-  cmd: string;
-  args: string[];
-}
-
-const npx = (...args: string[]): Pick<Step, 'cmd' | 'args'> => ({ cmd: 'npx', args: ['--no-install', ...args] });
-
-const steps: Step[] = [
-  { name: 'lint', ...npx('eslint', '.') },
-  { name: 'typecheck (browser code)', ...npx('tsc', '--noEmit', '-p', 'tsconfig.json') },
-  { name: 'typecheck (tests and scripts)', ...npx('tsc', '--noEmit', '-p', 'tsconfig.node.json') },
-  { name: 'unit tests', ...npx('vitest', 'run') },
-  { name: 'build (Chromium)', ...npx('wxt', 'build') },
-  { name: 'build (Firefox)', ...npx('wxt', 'build', '-b', 'firefox') },
-  { name: 'bundle checks', ...npx('vitest', 'run', '-c', 'vitest.build.config.ts') },
-  { name: 'web-ext lint (Firefox build)', ...npx('web-ext', 'lint', '--source-dir', '.output/firefox-mv3', '--self-hosted', '--no-config-discovery') },
-  { name: 'e2e build (Chromium)', ...npx('wxt', 'build', '--mode', 'e2e') },
-  { name: 'e2e build (Firefox)', ...npx('wxt', 'build', '--mode', 'e2e', '-b', 'firefox') },
-  { name: 'end-to-end tests', ...npx('vitest', 'run', '-c', 'vitest.e2e.config.ts') },
+/** Each step is an npm script from package.json: one source for every command. */
+const STEPS: { name: string; script: string }[] = [
+  { name: 'lint', script: 'lint' },
+  { name: 'typecheck', script: 'typecheck' },
+  { name: 'unit tests', script: 'test:unit' },
+  { name: 'build (Chromium and Firefox)', script: 'build' },
+  { name: 'bundle checks', script: 'test:build' },
+  { name: 'web-ext lint (Firefox build)', script: 'lint:firefox' },
+  { name: 'e2e build (Chromium and Firefox)', script: 'build:e2e' },
+  { name: 'end-to-end tests', script: 'test:e2e' },
 ];
+
+const scripts = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> }).scripts;
+for (const step of STEPS) if (!scripts[step.script]) throw new Error(`package.json has no "${step.script}" script`);
+
+const outside = corpus();
+const parts = (['seeds', 'real-pages'] as const).filter((part) => !outside.has(part));
+console.log(
+  parts.length
+    ? `Outside corpus: ${parts.join(' and ')} not found at ${outside.dir}; the suites that read them are skipped (each says so). Set ${CORPUS_ENV}=/path/to/shared to run them.`
+    : `Outside corpus: ${outside.dir}${outside.required ? ' (required)' : ''}`,
+);
 
 const only = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 const started = Date.now();
-for (const step of steps) {
-  if (only.length && !only.some((o) => step.name.includes(o))) continue;
-  console.log(`\n▶ ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
+for (const step of STEPS) {
+  if (only.length && !only.some((o) => step.name.includes(o) || step.script === o)) continue;
+  console.log(`\n▶ ${step.name}: npm run ${step.script}  (${scripts[step.script]})`);
   const t0 = Date.now();
-  const result = spawnSync(step.cmd, step.args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  const result = spawnSync('npm', ['run', '--silent', step.script], { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   if (result.status === 0) {
     passed++;
