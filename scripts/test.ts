@@ -1,8 +1,9 @@
 /**
  * `npm test`: every layer, in the order that fails fastest.
  *
- *   lint → typecheck → unit (Node) → build both browsers → bundle checks and
- *   web-ext lint → e2e build → end-to-end in Chromium and Firefox
+ *   lint → typecheck → unit (Node) → browser layer (content-script parts in
+ *   Chromium) → build both browsers → bundle checks and web-ext lint → e2e
+ *   build → end-to-end in Chromium and Firefox
  *
  * Stops at the first failing step and exits non-zero. A missing browser is a
  * failure (the e2e harness names the install command), never a skip.
@@ -16,6 +17,7 @@ const STEPS: { name: string; script: string }[] = [
   { name: 'lint', script: 'lint' },
   { name: 'typecheck', script: 'typecheck' },
   { name: 'unit tests', script: 'test:unit' },
+  { name: 'browser tests (content-script parts in Chromium)', script: 'test:browser' },
   { name: 'build (Chromium and Firefox)', script: 'build' },
   { name: 'bundle checks', script: 'test:build' },
   { name: 'web-ext lint (Firefox build)', script: 'lint:firefox' },

@@ -1,0 +1,81 @@
+/**
+ * The scanner against a real DOM: full passes, incremental updates and caps.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import dataset from '../../lib/dataset/dataset.json';
+import type { Dataset } from '../../lib/dataset/schema';
+import type { TermIndex } from '../../lib/protocol';
+import { Painter } from '../../entrypoints/content/painter';
+import { Scanner } from '../../entrypoints/content/scanner';
+
+const data = dataset as Dataset;
+const index: TermIndex = {
+  version: data.version,
+  topics: data.topics.map(({ id, name, description }) => ({ id, name, description })),
+  spec: { topics: data.topics.map(({ id, terms }) => ({ id, terms })), cues: data.cues },
+};
+const allTopics = new Set(data.topics.map((t) => t.id));
+
+let scanner: Scanner | null = null;
+afterEach(() => {
+  scanner?.destroy();
+  scanner = null;
+  document.body.innerHTML = '';
+});
+
+const frame = () => new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+
+/** Waits until the scanner's findings stop changing for a few frames. */
+async function settled(s: Scanner): Promise<string[]> {
+  let last = '';
+  let stable = 0;
+  for (let i = 0; i < 200 && stable < 5; i++) {
+    await frame();
+    const now = JSON.stringify(s.findings().findings.map((f) => f.text));
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+  }
+  return s.findings().findings.map((f) => f.text);
+}
+
+async function start(html: string): Promise<Scanner> {
+  document.body.innerHTML = html;
+  scanner = new Scanner(document, new Painter(index.topics.map((t) => t.id), {}));
+  await scanner.configure(index, allTopics);
+  return scanner;
+}
+
+describe('incremental updates', () => {
+  it('rescans the whole block when a node inside an inline element is removed', async () => {
+    const s = await start('<p id="p">DeepSeek shipped. <b>DeepSeek again <i id="i">now</i></b> and more.</p>');
+    expect(await settled(s)).toEqual(['DeepSeek', 'DeepSeek']);
+    document.getElementById('i')!.remove();
+    expect(await settled(s)).toEqual(['DeepSeek', 'DeepSeek']);
+    expect(s.findings().total).toBe(2);
+  });
+
+  it('sees text changed while the first full pass is still running', async () => {
+    document.body.innerHTML = '<p id="first">Nothing here.</p><div id="host"></div><p>More text.</p>';
+    document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<p>Inside a shadow root.</p>';
+    scanner = new Scanner(document, new Painter(index.topics.map((t) => t.id), {}));
+    // The pass reports the shadow root when its walk reaches it, after the
+    // first paragraph: change that paragraph at exactly that moment.
+    scanner.onShadowRoot = () => {
+      document.getElementById('first')!.textContent = 'DeepSeek arrived mid-scan.';
+    };
+    await scanner.configure(index, allTopics);
+    expect(await settled(scanner)).toEqual(['DeepSeek']);
+  });
+
+  it('applies the per-block cap to blocks added later too', async () => {
+    const s = await start('<p>Start.</p>');
+    const p = document.createElement('p');
+    p.textContent = Array.from({ length: 700 }, () => 'DeepSeek').join(' ');
+    document.body.append(p);
+    await settled(s);
+    const f = s.findings();
+    expect(f.total).toBe(700);
+    expect(f.findings.length).toBe(500);
+    expect(s.capped).toBe(true);
+  });
+});
