@@ -7,7 +7,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
-import { callBackground } from '@/lib/messaging';
+import { pageCall } from '@/lib/messaging';
 import type { DatasetInfo, TopicSummary } from '@/lib/protocol';
 import { normalizeSite, type HighlightStyle, type Settings } from '@/lib/settings';
 import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
@@ -26,9 +26,9 @@ export function Options(): JSX.Element {
 
   const refresh = async () => {
     const [index, data, notes] = await Promise.all([
-      callBackground('getIndex', {}),
-      callBackground('getDatasetInfo', {}),
-      callBackground('getNotices', {}),
+      pageCall('getIndex', {}),
+      pageCall('getDatasetInfo', {}),
+      pageCall('getNotices', {}),
     ]);
     if (index.ok) setTopics(index.value.topics);
     if (data.ok) setInfo(data.value);
@@ -57,7 +57,7 @@ export function Options(): JSX.Element {
   const importFile = async (file: File) => {
     setStatus(null);
     const text = await file.text();
-    const reply = await callBackground('importDataset', { text });
+    const reply = await pageCall('importDataset', { text });
     if (reply.ok) {
       setInfo(reply.value);
       setStatus({ kind: 'ok', text: t('optionsImported', [reply.value.version, String(reply.value.cards)]) });
@@ -67,7 +67,7 @@ export function Options(): JSX.Element {
   };
 
   const reset = async () => {
-    const reply = await callBackground('resetDataset', {});
+    const reply = await pageCall('resetDataset', {});
     if (reply.ok) {
       setInfo(reply.value);
       setStatus({ kind: 'ok', text: t('optionsResetDone') });
@@ -75,7 +75,7 @@ export function Options(): JSX.Element {
   };
 
   const exportData = async () => {
-    const reply = await callBackground('exportDataset', {});
+    const reply = await pageCall('exportDataset', {});
     if (!reply.ok) return setStatus({ kind: 'error', text: reply.error });
     const url = URL.createObjectURL(new Blob([reply.value], { type: 'application/json' }));
     const a = document.createElement('a');

@@ -1,40 +1,67 @@
 /**
- * Typed senders for the protocol in `./protocol`. Every call resolves to a
- * `Result`; a missing receiver (background asleep and failing to wake, tab
- * without a content script) becomes `{ ok: false }` instead of a throw.
+ * Typed senders and receivers for the protocol in `./protocol`. Every call
+ * resolves to a `Result`; a missing receiver (background asleep and failing to
+ * wake, tab without a content script) becomes `{ ok: false }` instead of a
+ * throw.
+ *
+ * Content scripts use `contentCall`, which only accepts the calls a content
+ * script may make (a lint rule keeps `pageCall` out of entrypoints/content);
+ * extension pages use `pageCall`.
  */
 import { browser } from 'wxt/browser';
-import type { PageToBackground, Reply, Result, ToContent } from './protocol';
+import {
+  parseRequest,
+  TAB_REQUESTS,
+  type ContentCall,
+  type ContentReplies,
+  type PageCall,
+  type PageReplies,
+  type Req,
+  type Result,
+  type TabCall,
+  type TabHandlers,
+  type TabReplies,
+} from './protocol';
 
-type Req<M, K extends keyof M> = M[K] extends { req: infer R extends object } ? R : never;
-
-export async function callBackground<K extends keyof PageToBackground>(
-  type: K,
-  req: Req<PageToBackground, K>,
-): Promise<Reply<PageToBackground, K>> {
+async function send<T>(type: string, exchange: () => Promise<unknown>): Promise<Result<T>> {
   try {
-    const reply = (await browser.runtime.sendMessage({ type, ...req })) as Reply<PageToBackground, K> | undefined;
-    return reply ?? (noReply(type) as Reply<PageToBackground, K>);
+    const reply = (await exchange()) as Result<T> | undefined;
+    return reply ?? { ok: false, error: `no reply to ${type}` };
   } catch (error) {
-    return { ok: false, error: (error as Error).message } as Reply<PageToBackground, K>;
+    return { ok: false, error: (error as Error).message };
   }
 }
 
-export async function callTab<K extends keyof ToContent>(
-  tabId: number,
-  type: K,
-  req: Req<ToContent, K>,
-): Promise<Reply<ToContent, K>> {
-  try {
-    const reply = (await browser.tabs.sendMessage(tabId, { type, ...req }, { frameId: 0 })) as
-      | Reply<ToContent, K>
-      | undefined;
-    return reply ?? (noReply(type) as Reply<ToContent, K>);
-  } catch (error) {
-    return { ok: false, error: (error as Error).message } as Reply<ToContent, K>;
-  }
+/** A call from a content script to the background. */
+export function contentCall<K extends ContentCall>(type: K, req: Req<K>): Promise<Result<ContentReplies[K]>> {
+  return send(type, () => browser.runtime.sendMessage({ type, ...req }));
 }
 
-function noReply(type: PropertyKey): Result<never> {
-  return { ok: false, error: `no reply to ${String(type)}` };
+/** A call from an extension page (popup, settings) to the background. */
+export function pageCall<K extends PageCall>(type: K, req: Req<K>): Promise<Result<PageReplies[K]>> {
+  return send(type, () => browser.runtime.sendMessage({ type, ...req }));
+}
+
+/** A call to the content script in one frame of a tab (the top frame by default). */
+export function tabCall<K extends TabCall>(tabId: number, type: K, req: Req<K>, frameId = 0): Promise<Result<TabReplies[K]>> {
+  return send(type, () => browser.tabs.sendMessage(tabId, { type, ...req }, { frameId }));
+}
+
+/**
+ * A `runtime.onMessage` listener for a content script: checks each message
+ * against the tab requests, answers the calls it has handlers for, and leaves
+ * every other message alone.
+ */
+export function tabReceiver(handlers: Partial<TabHandlers>): (message: unknown) => Promise<Result<unknown>> | undefined {
+  return (message) => {
+    const parsed = parseRequest(TAB_REQUESTS, message);
+    if (!parsed.ok) return parsed.known ? Promise.resolve({ ok: false, error: parsed.error }) : undefined;
+    const handler = handlers[parsed.type] as ((req: unknown) => unknown) | undefined;
+    if (!handler) return undefined;
+    try {
+      return Promise.resolve({ ok: true, value: handler(parsed.req) });
+    } catch (error) {
+      return Promise.resolve({ ok: false, error: (error as Error).message });
+    }
+  };
 }

@@ -1,18 +1,21 @@
 /**
- * The one message contract between the parts of the extension.
+ * The one message contract between the parts of the extension, typed at both
+ * ends and validated where a message is received.
  *
  * Calls are named by direction, as in Dark Reader and the Hypothesis client:
- * - `ContentToBackground`: what a content script may ask. Unprivileged: it
- *   reads, and reports its own tab's findings for the badge. The only writes it
- *   may request are the card's two "less of this" actions, and for "not on this
- *   site" the background takes the site from the sender, never from the message.
- * - `PageToBackground`: what extension pages (popup, options) may ask, on top of
- *   the above. Only these change data.
- * - `ToContent`: what the background or the popup may ask a content script.
+ * - `ContentCalls`: what a content script may ask the background. Unprivileged:
+ *   it reads, and reports its own tab's count for the badge. The only writes it
+ *   may request are the card's two "less of this" actions; for "not on this
+ *   site" the background takes the site from the sender, never the message.
+ * - `PageCalls`: what extension pages (popup, settings) may ask on top of
+ *   those. Only these change data.
+ * - `TabCalls`: what the background or the popup may ask a content script.
  *
+ * Each call has a request schema (checked by the receiver) and a reply type.
  * Replies are `Result`s because an `Error` does not survive structured cloning
  * across every browser's messaging.
  */
+import * as v from 'valibot';
 import type { Card, Source, Topic } from './dataset/schema';
 import type { MatcherSpec } from './matcher';
 
@@ -37,6 +40,9 @@ export interface TermIndex {
   spec: MatcherSpec;
 }
 
+/** Where the background publishes the term index, for content scripts to read without waking it. */
+export const TERM_INDEX_KEY = 'termIndex';
+
 export interface DatasetInfo {
   version: string;
   reviewed: string;
@@ -58,55 +64,120 @@ export interface Finding {
 }
 
 export interface PageFindings {
-  /** 'scanning' until the first full pass has painted. */
-  /** `opted-out`: the page asked extensions like ours to stay away (see collect.ts). */
+  /**
+   * 'scanning' until the first page-wide pass has finished; 'off-site' where
+   * the reader turned Counterpoint off; 'opted-out' where the page asked
+   * extensions like ours to stay away (see collect.ts).
+   */
   state: 'scanning' | 'done' | 'off-site' | 'opted-out';
   url: string;
   total: number;
   byTopic: Record<string, number>;
   findings: Finding[];
-  /** True when more mentions were found than are painted (see MAX_PAINTED). */
+  /** True when more mentions were found than are painted (see lib/limits.ts). */
   capped: boolean;
 }
 
-export interface ContentToBackground {
-  getIndex: { req: Record<string, never>; res: TermIndex };
-  getCards: { req: { topicId: string }; res: CardView[] };
-  reportFindings: { req: { total: number; byTopic: Record<string, number> }; res: null };
-  muteTopic: { req: { topicId: string }; res: null };
-  muteSite: { req: Record<string, never>; res: null };
-  openSummary: { req: Record<string, never>; res: null };
+const Empty = v.strictObject({});
+const TopicId = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a topic id'));
+const Count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9));
+
+/** Requests a content script may send to the background. */
+export const CONTENT_REQUESTS = {
+  getIndex: Empty,
+  getCards: v.strictObject({ topicId: TopicId }),
+  reportFindings: v.strictObject({ total: Count }),
+  muteTopic: v.strictObject({ topicId: TopicId }),
+  muteSite: Empty,
+  openSummary: Empty,
+};
+
+/** Requests only extension pages may send (on top of the content script's). */
+export const PAGE_REQUESTS = {
+  getDatasetInfo: Empty,
+  importDataset: v.strictObject({ text: v.string() }),
+  resetDataset: Empty,
+  exportDataset: Empty,
+  getNotices: Empty,
+};
+
+/** Requests the background or the popup may send to a tab's content script. */
+export const TAB_REQUESTS = {
+  getFindings: Empty,
+  revealMention: v.strictObject({ index: Count }),
+  stepMention: v.strictObject({ direction: v.picklist([1, -1]) }),
+};
+
+export interface ContentReplies {
+  getIndex: TermIndex;
+  getCards: CardView[];
+  reportFindings: null;
+  muteTopic: null;
+  muteSite: null;
+  openSummary: null;
 }
 
-export interface PageToBackground extends ContentToBackground {
-  getDatasetInfo: { req: Record<string, never>; res: DatasetInfo };
-  importDataset: { req: { text: string }; res: DatasetInfo };
-  resetDataset: { req: Record<string, never>; res: DatasetInfo };
-  exportDataset: { req: Record<string, never>; res: string };
-  getNotices: { req: Record<string, never>; res: string[] };
+export interface PageReplies extends ContentReplies {
+  getDatasetInfo: DatasetInfo;
+  importDataset: DatasetInfo;
+  resetDataset: DatasetInfo;
+  exportDataset: string;
+  getNotices: string[];
 }
 
-export interface ToContent {
-  getFindings: { req: Record<string, never>; res: PageFindings };
-  revealMention: { req: { index: number }; res: null };
-  stepMention: { req: { direction: 1 | -1 }; res: null };
+export interface TabReplies {
+  getFindings: PageFindings;
+  revealMention: null;
+  stepMention: null;
 }
 
-export type Message<M, K extends keyof M = keyof M> = K extends keyof M
-  ? { type: K } & (M[K] extends { req: infer R } ? R : never)
-  : never;
+export type ContentCall = keyof typeof CONTENT_REQUESTS;
+export type PageCall = ContentCall | keyof typeof PAGE_REQUESTS;
+export type TabCall = keyof typeof TAB_REQUESTS;
 
-export type Reply<M, K extends keyof M> = M[K] extends { res: infer R } ? Result<R> : never;
+type AllRequests = typeof CONTENT_REQUESTS & typeof PAGE_REQUESTS & typeof TAB_REQUESTS;
+/** The request fields of a call. */
+export type Req<K extends keyof AllRequests> = v.InferOutput<AllRequests[K]>;
 
-/** Names of the calls a content script may make; everything else needs an extension page. */
-export const CONTENT_CALLS: ReadonlySet<keyof ContentToBackground> = new Set([
-  'getIndex',
-  'getCards',
-  'reportFindings',
-  'muteTopic',
-  'muteSite',
-  'openSummary',
-]);
+export const BACKGROUND_REQUESTS = { ...CONTENT_REQUESTS, ...PAGE_REQUESTS };
+
+/** Calls a content script may make; everything else needs an extension page. */
+export const CONTENT_CALLS: ReadonlySet<string> = new Set(Object.keys(CONTENT_REQUESTS));
+
+/** The background's handlers: one per call, each answering its call's reply type. */
+export type BackgroundHandlers<Sender> = {
+  [K in PageCall]: (req: Req<K>, sender: Sender) => Promise<PageReplies[K]>;
+};
+
+/** A content script's handlers for what the background and the popup ask it. */
+export type TabHandlers = {
+  [K in TabCall]: (req: Req<K>) => TabReplies[K];
+};
+
+/**
+ * Checks a received message against a request map: a known `type` and fields
+ * of the right shape. Returns the call and its request, or why not.
+ */
+export function parseRequest<M extends Record<string, v.GenericSchema>>(
+  requests: M,
+  message: unknown,
+  /** Checked after the call is known and before its fields are: may this sender make it? */
+  allowed: (type: keyof M & string) => string | null = () => null,
+): { ok: true; type: keyof M & string; req: unknown } | { ok: false; known: boolean; error: string } {
+  if (!message || typeof message !== 'object' || Array.isArray(message)) return { ok: false, known: false, error: 'malformed message' };
+  const { type, ...fields } = message as { type?: unknown };
+  if (typeof type !== 'string') return { ok: false, known: false, error: 'malformed message' };
+  if (!Object.hasOwn(requests, type)) return { ok: false, known: false, error: `unknown call: ${type.slice(0, 40)}` };
+  const refused = allowed(type);
+  if (refused) return { ok: false, known: true, error: refused };
+  const parsed = v.safeParse(requests[type]!, fields);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const where = issue.path?.map((p) => String(p.key)).join('.') || 'request';
+    return { ok: false, known: true, error: `invalid ${type} request: ${where} ${issue.message}` };
+  }
+  return { ok: true, type, req: parsed.output };
+}
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

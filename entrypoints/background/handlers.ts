@@ -1,43 +1,38 @@
 /**
- * The background is a map of named message handlers. Each handler receives
- * the validated message and the sender; `route` decides, from the sender
- * alone, whether the caller is an extension page (may write) or a content
- * script (may only read, report its tab's findings, and ask for less of
- * Counterpoint on its own page).
+ * The background is a map of named message handlers, one per call of the
+ * protocol (lib/protocol.ts), typed so that a missing handler or a wrong reply
+ * does not compile. `route` validates every request against its schema and
+ * decides, from the sender alone, whether the caller is an extension page (may
+ * write) or a content script (may only read, report its tab's count, and ask
+ * for less of Counterpoint on its own page).
  */
 import { browser, type Browser } from 'wxt/browser';
-import { CONTENT_CALLS, fail, ok, type PageToBackground, type Result } from '@/lib/protocol';
+import { BACKGROUND_REQUESTS, CONTENT_CALLS, fail, ok, parseRequest, type BackgroundHandlers, type Result } from '@/lib/protocol';
 import { isSiteOff, normalizeSite } from '@/lib/settings';
 import { loadSettings, saveSettings } from '@/lib/settings-store';
 import { DatasetError, NOTICES_KEY, type DatasetService } from './dataset-service';
 import { setBadge } from './badge';
 
 type Sender = Browser.runtime.MessageSender;
-type Handlers = {
-  [K in keyof PageToBackground]: (
-    req: PageToBackground[K]['req'],
-    sender: Sender,
-  ) => Promise<PageToBackground[K]['res']>;
-};
+export type Handlers = BackgroundHandlers<Sender>;
 
 export function createHandlers(data: DatasetService): Handlers {
   return {
     getIndex: () => data.termIndex(),
-    getCards: ({ topicId }) => data.cardsFor(String(topicId)),
+    getCards: ({ topicId }) => data.cardsFor(topicId),
     reportFindings: async ({ total }, sender) => {
-      if (sender.tab?.id !== undefined && (sender.frameId ?? 0) === 0) await setBadge(sender.tab.id, Number(total) || 0);
+      if (sender.tab?.id !== undefined && (sender.frameId ?? 0) === 0) await setBadge(sender.tab.id, total);
       return null;
     },
     muteTopic: async ({ topicId }) => {
       const settings = await loadSettings();
-      if (!settings.topicsOff.includes(String(topicId))) {
-        await saveSettings({ topicsOff: [...settings.topicsOff, String(topicId)] });
-      }
+      if (!settings.topicsOff.includes(topicId)) await saveSettings({ topicsOff: [...settings.topicsOff, topicId] });
       return null;
     },
     muteSite: async (_req, sender) => {
-      // The site comes from the sender's tab, never from the message.
-      const site = normalizeSite(sender.tab?.url ?? sender.url ?? '');
+      // The site comes from the sender, never from the message: the frame the
+      // card was in (a card in an embedded frame mutes that frame's site).
+      const site = senderSite(sender);
       if (!site) throw new DatasetError('This page has no site to turn off.');
       const settings = await loadSettings();
       if (!isSiteOff(settings, site)) await saveSettings({ sitesOff: [...settings.sitesOff, site] });
@@ -53,11 +48,23 @@ export function createHandlers(data: DatasetService): Handlers {
       return null;
     },
     getDatasetInfo: () => data.info(),
-    importDataset: ({ text }) => data.importText(String(text)),
+    importDataset: ({ text }) => data.importText(text),
     resetDataset: () => data.reset(),
     exportDataset: () => data.exportText(),
     getNotices: async () => ((await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[] | undefined) ?? [],
   };
+}
+
+/**
+ * The site of the frame a message came from: its origin (which about:blank
+ * and srcdoc frames inherit), else its URL, else its tab's. Firefox gives no
+ * `origin`, and a sandboxed frame's is "null".
+ */
+export function senderSite(sender: Sender & { origin?: string }): string {
+  for (const candidate of [sender.origin, sender.url, sender.tab?.url]) {
+    if (candidate && /^https?:\/\//i.test(candidate)) return normalizeSite(candidate);
+  }
+  return '';
 }
 
 /** True when the message comes from one of our own pages (popup, options), not a content script. */
@@ -67,18 +74,15 @@ export function isExtensionPage(sender: Sender): boolean {
 }
 
 export async function route(handlers: Handlers, message: unknown, sender: Sender): Promise<Result<unknown>> {
-  if (!message || typeof message !== 'object' || typeof (message as { type?: unknown }).type !== 'string') {
-    return fail('malformed message');
-  }
-  const { type, ...req } = message as { type: string };
   if (sender.id !== browser.runtime.id) return fail('unknown sender');
-  if (!Object.hasOwn(handlers, type)) return fail(`unknown call: ${type}`);
-  if (!isExtensionPage(sender) && !CONTENT_CALLS.has(type as never)) {
-    return fail(`refused: ${type} may only be called from an extension page`);
-  }
+  const page = isExtensionPage(sender);
+  const parsed = parseRequest(BACKGROUND_REQUESTS, message, (type) =>
+    page || CONTENT_CALLS.has(type) ? null : `refused: ${type} may only be called from an extension page`,
+  );
+  if (!parsed.ok) return fail(parsed.error);
   try {
-    const handler = handlers[type as keyof Handlers] as (req: unknown, sender: Sender) => Promise<unknown>;
-    return ok(await handler(req, sender));
+    const handler = handlers[parsed.type] as (req: unknown, sender: Sender) => Promise<unknown>;
+    return ok(await handler(parsed.req, sender));
   } catch (error) {
     const details = error instanceof DatasetError ? error.details : undefined;
     return fail((error as Error).message, details);

@@ -5,6 +5,7 @@
  * worker or event page that is woken by a message or command handles it.
  */
 import { browser } from 'wxt/browser';
+import { tabCall } from '@/lib/messaging';
 import { migrateStoredSettings } from '@/lib/settings-store';
 import { DatasetService } from './dataset-service';
 import { createHandlers, route } from './handlers';
@@ -25,9 +26,7 @@ export default defineBackground(() => {
     const direction = command === 'next-mention' ? 1 : command === 'previous-mention' ? -1 : 0;
     if (!direction) return;
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
-    if (tab?.id !== undefined) {
-      await browser.tabs.sendMessage(tab.id, { type: 'stepMention', direction }, { frameId: 0 }).catch(() => undefined);
-    }
+    if (tab?.id !== undefined) await tabCall(tab.id, 'stepMention', { direction });
   });
 
   // Also covers "the bundled version differs from the stored one" on a plain start.

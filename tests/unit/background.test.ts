@@ -7,7 +7,8 @@ import { fakeBrowser } from 'wxt/testing';
 import { browser } from 'wxt/browser';
 import bundled from '../../lib/dataset/dataset.json';
 import { CounterpointDb } from '../../entrypoints/background/db';
-import { DatasetService, INDEX_KEY, NOTICES_KEY } from '../../entrypoints/background/dataset-service';
+import { DatasetService, NOTICES_KEY } from '../../entrypoints/background/dataset-service';
+import { TERM_INDEX_KEY as INDEX_KEY } from '../../lib/protocol';
 import { createHandlers, route } from '../../entrypoints/background/handlers';
 
 let n = 0;
@@ -154,11 +155,30 @@ describe('message routing', () => {
     expect(await route(handlers, { type: 'getIndex' }, { id: 'someone-else', url: 'https://evil.example' })).toMatchObject({ ok: false });
   });
 
-  it('"not on this site" takes the site from the sender, not the message', async () => {
+  it('"not on this site" takes the site from the sender, never from the message', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
-    const reply = await route(handlers, { type: 'muteSite', site: 'victim.example' }, contentScript());
+    // A request naming a site is not a valid request at all.
+    expect(await route(handlers, { type: 'muteSite', site: 'victim.example' }, contentScript())).toMatchObject({ ok: false, error: expect.stringMatching(/invalid muteSite/) });
+    expect((await browser.storage.sync.get('sitesOff')).sitesOff).toBeUndefined();
+    const reply = await route(handlers, { type: 'muteSite' }, contentScript());
     expect(reply.ok).toBe(true);
-    const stored = await browser.storage.sync.get('sitesOff');
-    expect(stored.sitesOff).toEqual(['news.example.com']);
+    expect((await browser.storage.sync.get('sitesOff')).sitesOff).toEqual(['news.example.com']);
+  });
+
+  it('"not on this site" from a card in an embedded frame mutes that frame\'s site, not the page\'s', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    const frame = { ...contentScript(), url: 'https://ads.example.net/slot', origin: 'https://ads.example.net', frameId: 3 };
+    expect((await route(handlers, { type: 'muteSite' }, frame)).ok).toBe(true);
+    // An about:blank frame inherits its parent's origin.
+    const blank = { ...contentScript(), url: 'about:blank', origin: 'https://widgets.example.org', frameId: 4 };
+    expect((await route(handlers, { type: 'muteSite' }, blank)).ok).toBe(true);
+    expect((await browser.storage.sync.get('sitesOff')).sitesOff).toEqual(['ads.example.net', 'widgets.example.org']);
+  });
+
+  it('validates every request against its schema', async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    expect(await route(handlers, { type: 'getCards', topicId: 42 }, contentScript())).toMatchObject({ ok: false, error: expect.stringMatching(/invalid getCards request: topicId/) });
+    expect(await route(handlers, { type: 'reportFindings', total: -1 }, contentScript())).toMatchObject({ ok: false });
+    expect(await route(handlers, { type: 'muteTopic', topicId: 'x'.repeat(500) }, contentScript())).toMatchObject({ ok: false });
   });
 });
