@@ -14,10 +14,10 @@
 import { browser } from 'wxt/browser';
 import bundledJson from '@/lib/dataset/dataset.json';
 import { parseDataset, parseDatasetText, type Dataset } from '@/lib/dataset/schema';
-import type { CardView, DatasetInfo, TermIndex } from '@/lib/protocol';
+import { buildTermIndex } from '@/lib/term-index';
+import { TERM_INDEX_KEY, type CardView, type DatasetInfo, type TermIndex } from '@/lib/protocol';
 import { CounterpointDb, checkIntegrity, inOrder, readDataset, replaceDataset, type MetaRow } from './db';
 
-export const INDEX_KEY = 'termIndex';
 export const NOTICES_KEY = 'notices';
 
 export class DatasetError extends Error {
@@ -81,8 +81,8 @@ export class DatasetService {
 
   /** A term index was published before, so an empty database means data was lost, not a first install. */
   private async loadedBefore(): Promise<boolean> {
-    const stored = await browser.storage.local.get(INDEX_KEY).catch(() => ({}) as Record<string, unknown>);
-    return (stored as Record<string, unknown>)[INDEX_KEY] !== undefined;
+    const stored = await browser.storage.local.get(TERM_INDEX_KEY).catch(() => ({}) as Record<string, unknown>);
+    return (stored as Record<string, unknown>)[TERM_INDEX_KEY] !== undefined;
   }
 
   /**
@@ -178,11 +178,11 @@ export class DatasetService {
   }
 
   private async publishIndex(): Promise<void> {
-    await browser.storage.local.set({ [INDEX_KEY]: await this.buildIndex() });
+    await browser.storage.local.set({ [TERM_INDEX_KEY]: await this.buildIndex() });
   }
 
   private async publishIndexIfStale(meta: MetaRow): Promise<void> {
-    const stored = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY] as TermIndex | undefined;
+    const stored = (await browser.storage.local.get(TERM_INDEX_KEY))[TERM_INDEX_KEY] as TermIndex | undefined;
     if (stored?.version !== `${meta.version}:${meta.loadedAt}`) await this.publishIndex();
   }
 
@@ -190,12 +190,7 @@ export class DatasetService {
   private async buildIndex(): Promise<TermIndex> {
     const meta = await this.db.meta.get('dataset');
     if (!meta) throw new DatasetError('No dataset loaded');
-    const topics = inOrder(await this.db.topics.toArray(), meta.topicOrder);
-    return {
-      version: `${meta.version}:${meta.loadedAt}`,
-      topics: topics.map(({ id, name, description }) => ({ id, name, description })),
-      spec: { topics: topics.map(({ id, terms }) => ({ id, terms })), cues: meta.cues },
-    };
+    return buildTermIndex(`${meta.version}:${meta.loadedAt}`, inOrder(await this.db.topics.toArray(), meta.topicOrder), meta.cues);
   }
 }
 

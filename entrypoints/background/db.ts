@@ -1,7 +1,7 @@
 /**
  * The dataset database. Owned by the background alone (IndexedDB in a content
  * script would be the page's own, see Dexie.js#233), so this module must never
- * be imported from a content script; the build check in tests/unit/bundle.test.ts
+ * be imported from a content script; the build check in tests/build/bundle.test.ts
  * enforces that.
  */
 import Dexie, { type Table } from 'dexie';

@@ -88,7 +88,7 @@ describe.skipIf(!corpusSuite('seed-article card choice (unit)', 'seeds'))('the s
     const paragraph = seeds.find((p) => p.includes(near));
     if (!paragraph) throw new Error(`no seed paragraph with "${near}"`);
     const scan = scanBlock(matcher, paragraph);
-    const mention = resolveBlock(matcher, scan, scan.cues).find((c) => paragraph.slice(c.start, c.end).startsWith(term));
+    const mention = resolveBlock(scan, scan.cues).find((c) => paragraph.slice(c.start, c.end).startsWith(term));
     if (!mention) throw new Error(`"${term}" is not a mention in: ${paragraph.slice(0, 120)}`);
     const cards = data.cards.filter((c) => c.topicId === mention.topicId);
     return rankCards(cards, sentenceAround(paragraph, mention.start, mention.end), paragraph)[0]!.id;
@@ -109,7 +109,7 @@ describe('terms and look-alikes from the research notes', () => {
   const matcher = compileMatcher({ topics: data.topics, cues: data.cues });
   const found = (text: string) => {
     const scan = scanBlock(matcher, text);
-    return resolveBlock(matcher, scan, scan.cues).map((c) => `${c.topicId}:${text.slice(c.start, c.end)}`);
+    return resolveBlock(scan, scan.cues).map((c) => `${c.topicId}:${text.slice(c.start, c.end)}`);
   };
 
   it.each([
