@@ -24,6 +24,16 @@ export interface CardProps {
   focusOnOpen: boolean;
 }
 
+/**
+ * Runs a card action only for real input. The card lives in pages that may
+ * script it: a page can dispatch clicks, but it cannot make them trusted.
+ */
+export function trusted(action: () => void): (e: Event) => void {
+  return (e) => {
+    if (e.isTrusted) action();
+  };
+}
+
 export function Card(props: CardProps): JSX.Element {
   const { cards, index, topicName } = props;
   const card = cards[index];
@@ -45,7 +55,7 @@ export function Card(props: CardProps): JSX.Element {
     <div class="cp-card" role="dialog" aria-modal="false" aria-labelledby={titleId} tabIndex={-1} ref={root} data-card-id={card.id}>
       <header class="cp-head">
         <span class="cp-topic">{topicName}</span>
-        <button type="button" class="cp-icon" aria-label={t('cardClose')} title={t('cardClose')} onClick={props.onClose}>
+        <button type="button" class="cp-icon" aria-label={t('cardClose')} title={t('cardClose')} onClick={trusted(props.onClose)}>
           ×
         </button>
       </header>
@@ -75,20 +85,20 @@ export function Card(props: CardProps): JSX.Element {
       </section>
       <footer class="cp-foot">
         <div class="cp-pager">
-          <button type="button" class="cp-btn" disabled={cards.length < 2} onClick={() => props.onStep(-1)} aria-label={t('cardPrev')}>
+          <button type="button" class="cp-btn" disabled={cards.length < 2} onClick={trusted(() => props.onStep(-1))} aria-label={t('cardPrev')}>
             ‹
           </button>
           <span aria-live="off">{t('cardCount', [String(index + 1), String(cards.length)])}</span>
-          <button type="button" class="cp-btn" disabled={cards.length < 2} onClick={() => props.onStep(1)} aria-label={t('cardNext')}>
+          <button type="button" class="cp-btn" disabled={cards.length < 2} onClick={trusted(() => props.onStep(1))} aria-label={t('cardNext')}>
             ›
           </button>
         </div>
         <span class="cp-reviewed">{t('cardReviewed', [card.reviewed])}</span>
       </footer>
       <div class="cp-actions">
-        <button type="button" class="cp-link" onClick={props.onMuteTopic}>{t('cardMuteTopic', [topicName])}</button>
-        <button type="button" class="cp-link" onClick={props.onMuteSite}>{t('cardMuteSite')}</button>
-        <button type="button" class="cp-link" onClick={props.onOpenSummary}>{t('cardOpenSummary')}</button>
+        <button type="button" class="cp-link" onClick={trusted(props.onMuteTopic)}>{t('cardMuteTopic', [topicName])}</button>
+        <button type="button" class="cp-link" onClick={trusted(props.onMuteSite)}>{t('cardMuteSite')}</button>
+        <button type="button" class="cp-link" onClick={trusted(props.onOpenSummary)}>{t('cardOpenSummary')}</button>
       </div>
     </div>
   );

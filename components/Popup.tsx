@@ -7,14 +7,12 @@ import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { rankCards } from '@/lib/cards';
-import { callBackground, callTab } from '@/lib/messaging';
-import type { CardView, PageFindings, TermIndex, TopicSummary } from '@/lib/protocol';
+import { pageCall, tabCall } from '@/lib/messaging';
+import { TERM_INDEX_KEY, type CardView, type PageFindings, type TermIndex, type TopicSummary } from '@/lib/protocol';
 import { isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
 import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
 import { restrictedReason } from '@/lib/restricted';
 import { t } from '@/lib/i18n';
-
-const INDEX_KEY = 'termIndex';
 
 export const FIRST_CONTENT_MARK = 'counterpoint:first-content';
 
@@ -74,27 +72,31 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
 
   const findings = view.kind === 'page' ? view.findings : null;
 
-  // For `npm run bench`: when the page's summary is first in the DOM, ready for
-  // the next paint (ms since the popup opened).
+  // For `npm run bench` (e2e build only): when the page's summary is first in
+  // the DOM, ready for the next paint (ms since the popup opened).
   useLayoutEffect(() => {
+    if (import.meta.env.MODE !== 'e2e') return;
     if (view.kind === 'page' && !performance.getEntriesByName(FIRST_CONTENT_MARK).length) performance.mark(FIRST_CONTENT_MARK);
   }, [view.kind]);
   const foundTopics = topics.filter((tp) => (findings?.byTopic[tp.id] ?? 0) > 0);
-  const foundKey = foundTopics.map((tp) => tp.id).join(',');
 
+  // One brief per topic found, asked for once (the summary refreshes every
+  // second or so; the brief does not need to).
+  const asked = useRef(new Set<string>());
   useEffect(() => {
     if (!findings) return;
-    for (const topic of foundTopics) {
-      if (topic.id in briefs) continue;
+    for (const topic of topics) {
+      if (!findings.byTopic[topic.id] || asked.current.has(topic.id)) continue;
+      asked.current.add(topic.id);
       const sentences = findings.findings.filter((f) => f.topicId === topic.id).map((f) => f.sentence);
-      void callBackground('getCards', { topicId: topic.id }).then((r) => {
+      void pageCall('getCards', { topicId: topic.id }).then((r) => {
         // The brief shows both sides, so prefer the most relevant contested card.
         const ranked = r.ok ? rankCards(r.value, sentences.slice(0, 3).join(' '), sentences.join(' ')) : [];
         const best = ranked.find((c) => c.contested && c.viewpoints.length >= 2) ?? ranked[0];
         setBriefs((prev) => ({ ...prev, [topic.id]: best }));
       });
     }
-  }, [foundKey]);
+  }, [findings, topics]);
 
   const save = async (patch: Partial<Settings>) => {
     try {
@@ -197,7 +199,7 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
                 <button
                   type="button"
                   class="mention"
-                  onClick={() => void callTab(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}
+                  onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}
                 >
                   <strong>{m.text}</strong> <span>{m.sentence}</span>
                 </button>
@@ -242,14 +244,14 @@ function Brief({ card }: { card: CardView }) {
   );
 }
 
-type Asked = { tab: Awaited<ReturnType<typeof findTab>>; reply: Awaited<ReturnType<typeof callTab<'getFindings'>>> | null };
+type Asked = { tab: Awaited<ReturnType<typeof findTab>>; reply: Awaited<ReturnType<typeof tabCall<'getFindings'>>> | null };
 let prefetched: Promise<Asked> | null = null;
 
 /** The tab and what its content script found. */
 function askPage(tabParam: number | null): Promise<Asked> {
   return findTab(tabParam).then(async (tab) => ({
     tab,
-    reply: tab?.id === undefined ? null : await callTab(tab.id, 'getFindings', {}),
+    reply: tab?.id === undefined ? null : await tabCall(tab.id, 'getFindings', {}),
   }));
 }
 
@@ -257,10 +259,10 @@ const early: { settings?: Promise<Settings>; topics?: Promise<TopicSummary[]> } 
 
 /** The published index, straight from storage: no round trip to (or wake-up of) the background. */
 async function loadTopics(): Promise<TopicSummary[]> {
-  const stored = await browser.storage.local.get(INDEX_KEY);
-  const index = stored[INDEX_KEY] as TermIndex | undefined;
+  const stored = await browser.storage.local.get(TERM_INDEX_KEY);
+  const index = stored[TERM_INDEX_KEY] as TermIndex | undefined;
   if (index) return index.topics;
-  const reply = await callBackground('getIndex', {});
+  const reply = await pageCall('getIndex', {});
   return reply.ok ? reply.value.topics : [];
 }
 

@@ -9,9 +9,14 @@
  * out (`data-counterpoint="off"`, Grammarly's `data-gramm="false"` convention).
  */
 
+/**
+ * What a segment is keyed by: its nearest non-inline ancestor, or the shadow
+ * root itself for text placed directly in one. Mutations map back to it.
+ */
+export type Block = Element | ShadowRoot;
+
 export interface Segment {
-  /** The nearest block-level ancestor; mutations are mapped back to it. */
-  block: Element;
+  block: Block;
   nodes: Text[];
   /** starts[i] is the offset of nodes[i] in `text`. */
   starts: number[];
@@ -29,11 +34,9 @@ const INLINE_TAGS = new Set([
   'Q', 'S', 'SMALL', 'SPAN', 'STRONG', 'SUB', 'SUP', 'TIME', 'U', 'VAR', 'WBR', 'NOBR', 'TT', 'BIG', 'STRIKE',
 ]);
 
-export const OWN_UI_TAG = 'COUNTERPOINT-POPOVER';
-
 /** True for an element whose subtree is never scanned. */
 export function isSkipped(el: Element): boolean {
-  if (SKIP_TAGS.has(el.tagName.toUpperCase()) || el.tagName === OWN_UI_TAG) return true;
+  if (SKIP_TAGS.has(el.tagName.toUpperCase())) return true;
   const editable = el.getAttribute('contenteditable');
   if (editable !== null && editable !== 'false') return true;
   if (el.getAttribute('data-counterpoint') === 'off' || el.getAttribute('data-gramm') === 'false') return true;
@@ -51,18 +54,36 @@ export function isInline(el: Element): boolean {
   return INLINE_TAGS.has(el.tagName.toUpperCase());
 }
 
-/** The element a text node's segment is keyed by: its nearest non-inline ancestor. */
-export function blockOf(node: Node): Element | null {
-  let el = node.parentElement;
-  while (el && isInline(el) && el.parentElement) el = el.parentElement;
-  return el;
+/**
+ * The block a node's text belongs to: its nearest non-inline ancestor (an
+ * element node counts for itself), or, at the top of a shadow tree, the shadow
+ * root. Null for a node outside any element.
+ */
+export function blockOf(node: Node): Block | null {
+  let el = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  while (el && isInline(el)) {
+    if (el.parentElement) el = el.parentElement;
+    else break;
+  }
+  if (el && !isInline(el)) return el;
+  const root = (el ?? node).getRootNode();
+  return root instanceof ShadowRoot ? root : el;
 }
 
-/** Is any ancestor (up to `stop`) skipped? Used for roots handed in by mutations. */
-export function insideSkipped(node: Node, stop: Node | null = null): boolean {
-  for (let el = node.nodeType === 1 ? (node as Element) : node.parentElement; el && el !== stop; el = el.parentElement) {
-    if (isSkipped(el)) return true;
-    if ((el as HTMLElement).isContentEditable) return true;
+/** Is the node inside a skipped subtree? Crosses shadow roots to their hosts. */
+export function insideSkipped(node: Node): boolean {
+  let el: Element | null = node.nodeType === 1 ? (node as Element) : node.parentElement;
+  if (!el) {
+    const root = node.getRootNode();
+    el = root instanceof ShadowRoot ? root.host : null;
+  }
+  while (el) {
+    if (isSkipped(el) || (el as HTMLElement).isContentEditable) return true;
+    if (el.parentElement) el = el.parentElement;
+    else {
+      const root = el.getRootNode();
+      el = root instanceof ShadowRoot ? root.host : null;
+    }
   }
   return false;
 }
@@ -71,11 +92,13 @@ export function insideSkipped(node: Node, stop: Node | null = null): boolean {
  * Walks `root` in document order and yields segments, and `null` now and then
  * as a pause point. Generator, so the caller can stop between segments to give
  * the page the main thread back. Open
- * shadow roots met on the way are reported through `onShadowRoot`.
+ * shadow roots met on the way are reported through `onShadowRoot`; elements
+ * for which `skip` says so (our own UI) are left out with their subtrees.
  */
 export function* collectSegments(
   root: Node,
   onShadowRoot: (root: ShadowRoot) => void = () => undefined,
+  skip: (el: Element) => boolean = () => false,
 ): Generator<Segment | null, void, void> {
   const doc = root.ownerDocument ?? (root as Document);
   const visible = new Map<Element, boolean>();
@@ -86,7 +109,7 @@ export function* collectSegments(
       if (node.nodeType === 1) {
         const el = node as Element;
         if (!isInline(el)) boundary = true;
-        if (isSkipped(el)) return NodeFilter.FILTER_REJECT;
+        if (isSkipped(el) || skip(el)) return NodeFilter.FILTER_REJECT;
         if (el.shadowRoot) onShadowRoot(el.shadowRoot);
         return NodeFilter.FILTER_SKIP;
       }
@@ -103,7 +126,7 @@ export function* collectSegments(
     const data = text.data;
     if (!data || !/\S/.test(data)) {
       // Whitespace between inline elements still separates words.
-      if (current && data && !boundary) appendNode(current, text);
+      if (current && data && !boundary && blockOf(text) === current.block) appendNode(current, text);
       continue;
     }
     const parent = text.parentElement;

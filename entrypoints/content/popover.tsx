@@ -1,21 +1,30 @@
 /**
- * The popover: mounts the Card view in a shadow root the first time a card is
- * needed (no element is added to the page before that), positions it next to
- * its mention with Floating UI, and puts it in the top layer so it shows above
- * a page's open modal <dialog> or fullscreen element.
+ * The card on the page: the Card view in a closed shadow root, positioned
+ * next to its mention with Floating UI, in the top layer so it shows above a
+ * page's open modal <dialog> or fullscreen element.
+ *
+ * The host is the one element Counterpoint ever adds to a page, on first use.
+ * Its tag name is made up for this page load, so a page cannot define it
+ * first (a custom element defined ahead of us could reach our shadow root
+ * through ElementInternals, or make attaching it throw). Nothing about a
+ * failed mount is cached: the next card tries again with a new name. Actions
+ * inside the card run only on trusted input (see components/Card.tsx).
  */
 import { render } from 'preact';
 import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
-import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Card } from '@/components/Card';
 import cardCss from '@/components/card.css?inline';
 import { rankCards } from '@/lib/cards';
 import type { CardView, TopicSummary } from '@/lib/protocol';
 import { t } from '@/lib/i18n';
+import { randomName } from './painter';
 import type { Mention } from './scanner';
-import type { HoverHost } from './hover';
-import { toLiveRange } from './hover';
+import type { CardHost } from './hover';
+import { toLiveRange } from './geometry';
+
+/** The card's "summary" button opens the popup at most this often. */
+const SUMMARY_INTERVAL_MS = 2000;
 
 export interface PopoverDeps {
   ctx: ContentScriptContext;
@@ -29,9 +38,14 @@ export interface PopoverDeps {
   openSummary: () => void;
 }
 
-export class Popover implements HoverHost {
-  private ui: ShadowRootContentScriptUi<void> | null = null;
-  private uiPromise: Promise<ShadowRootContentScriptUi<void>> | null = null;
+interface Mounted {
+  host: HTMLElement;
+  root: ShadowRoot;
+  container: HTMLElement;
+}
+
+export class Popover implements CardHost {
+  private mounted: Mounted | null = null;
   private mention: Mention | null = null;
   private cards: CardView[] = [];
   private index = 0;
@@ -39,8 +53,7 @@ export class Popover implements HoverHost {
   private returnFocus: Element | null = null;
   private focusOnOpen = false;
   private openToken = 0;
-  private lastAnnounced = '';
-
+  private lastSummary = 0;
   /** The card is on screen (not merely loading). */
   private shown = false;
 
@@ -60,9 +73,14 @@ export class Popover implements HoverHost {
     return this.mention;
   }
 
+  owns(node: Node): boolean {
+    const m = this.mounted;
+    return !!m && (node === m.host || node === m.root || m.host.contains(node) || node.getRootNode() === m.root);
+  }
+
   /** A page that removed our host closed the card without telling us: catch up. */
   private noticeRemoval(): void {
-    if (this.shown && this.ui && !this.ui.shadowHost.isConnected) this.close(false);
+    if (this.shown && this.mounted && !this.mounted.host.isConnected) this.close(false);
   }
 
   open(mention: Mention, via: 'pointer' | 'keyboard'): void {
@@ -71,65 +89,73 @@ export class Popover implements HoverHost {
     this.mention = mention;
     this.focusOnOpen = via === 'keyboard';
     if (via === 'keyboard') this.returnFocus = document.activeElement;
-    void Promise.all([this.mount(), this.deps.loadCards(mention.topicId)]).then(([ui, cards]) => {
+    void this.deps.loadCards(mention.topicId).then((cards) => {
       if (token !== this.openToken || this.mention !== mention) return;
+      const mounted = this.mount();
+      if (!mounted) return this.close(false);
       this.cards = rankCards(cards, mention.sentence, mention.paragraph);
       this.index = 0;
-      this.show(ui);
+      this.show(mounted);
     });
   }
 
-  private mount(): Promise<ShadowRootContentScriptUi<void>> {
-    this.uiPromise ??= createShadowRootUi(this.deps.ctx, {
-      name: 'counterpoint-popover',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      mode: import.meta.env.MODE === 'e2e' ? 'open' : 'closed',
-      inheritStyles: true,
-      css: cardCss,
-      onMount: () => undefined,
-    }).then((ui) => {
-      this.ui = ui;
-      const host = ui.shadowHost;
-      host.setAttribute('popover', 'manual');
-      host.setAttribute('data-counterpoint', 'off');
-      const opts = { signal: this.deps.ctx.signal };
-      host.addEventListener('pointerenter', () => this.deps.onCardPointer(true), opts);
-      host.addEventListener('pointerleave', () => this.deps.onCardPointer(false), opts);
-      host.addEventListener('keydown', (e) => {
-        if (e.key === 'Escape') {
-          e.stopPropagation();
-          this.close(true);
-        }
-      }, opts);
-      return ui;
-    });
-    return this.uiPromise;
+  /** The open card's mention was replaced by an identical one (a rescan): follow it, keeping the card as it is. */
+  rebind(mention: Mention): void {
+    if (!this.mention) return;
+    this.mention = mention;
+    if (this.shown) this.renderCard();
   }
 
-  private show(ui: ShadowRootContentScriptUi<void>): void {
-    const mention = this.mention;
-    if (!mention) return;
-    const host = ui.shadowHost;
-    // Inside the page's top-layer element, if any, so the card is neither hidden nor inert.
-    const container = document.fullscreenElement ?? document.querySelector('dialog:modal') ?? document.body;
-    if (host.parentNode !== container || !host.isConnected) {
-      container.append(host);
+  /** Our host and its closed shadow root, made on first use (and again if a page removed them). */
+  private mount(): Mounted | null {
+    if (this.mounted) return this.mounted;
+    let host: HTMLElement;
+    let root: ShadowRoot;
+    try {
+      host = document.createElement(`${randomName().slice(0, 6)}-${randomName().slice(0, 6)}`);
+      root = host.attachShadow({ mode: import.meta.env.MODE === 'e2e' ? 'open' : 'closed' });
+    } catch {
+      return null;
     }
-    if (!host.isConnected) ui.mount();
+    if (import.meta.env.MODE === 'e2e') host.setAttribute('data-counterpoint-test', 'card');
+    host.setAttribute('popover', 'manual');
+    const style = document.createElement('style');
+    style.textContent = cardCss;
+    const container = document.createElement('div');
+    root.append(style, container);
+    const opts = { signal: this.deps.ctx.signal };
+    host.addEventListener('pointerenter', (e) => e.isTrusted && this.deps.onCardPointer(true), opts);
+    host.addEventListener('pointerleave', (e) => e.isTrusted && this.deps.onCardPointer(false), opts);
+    root.addEventListener(
+      'keydown',
+      (e) => {
+        if (!e.isTrusted || (e as KeyboardEvent).key !== 'Escape') return;
+        e.stopPropagation();
+        this.close(true);
+      },
+      opts,
+    );
+    this.mounted = { host, root, container };
+    return this.mounted;
+  }
+
+  private show({ host }: Mounted): void {
+    // Inside the page's top-layer element, if any, so the card is neither hidden nor inert.
+    const parent = document.fullscreenElement ?? document.querySelector('dialog:modal') ?? document.body;
+    if (host.parentNode !== parent) parent.append(host);
     try {
       if (!host.matches(':popover-open')) host.showPopover();
     } catch {
       // Older engines: fixed positioning with the top z-index still applies.
     }
     this.shown = true;
-    this.renderCard(ui);
+    this.renderCard();
   }
 
-  private renderCard(ui: ShadowRootContentScriptUi<void>): void {
+  private renderCard(): void {
     const mention = this.mention;
-    if (!mention) return;
+    const mounted = this.mounted;
+    if (!mention || !mounted) return;
     const topic = this.deps.topics().find((x) => x.id === mention.topicId);
     const topicName = topic?.name ?? mention.topicId;
     const card = this.cards[this.index];
@@ -143,7 +169,7 @@ export class Popover implements HoverHost {
           focusOnOpen={this.focusOnOpen}
           onStep={(delta) => {
             this.index = (this.index + delta + this.cards.length) % this.cards.length;
-            this.renderCard(ui);
+            this.renderCard();
           }}
           onClose={() => this.close(true)}
           onMuteTopic={() => {
@@ -154,22 +180,19 @@ export class Popover implements HoverHost {
             this.deps.muteSite();
             this.close(false);
           }}
-          onOpenSummary={() => this.deps.openSummary()}
+          onOpenSummary={() => {
+            const now = Date.now();
+            if (now - this.lastSummary < SUMMARY_INTERVAL_MS) return;
+            this.lastSummary = now;
+            this.deps.openSummary();
+          }}
         />
         <div class="cp-sr" role="status" aria-live="polite">
-          {card && this.announce(card.question, topicName)}
+          {card ? t('cardAnnounce', [topicName, card.question]) : ''}
         </div>
       </div>,
-      ui.uiContainer,
+      mounted.container,
     );
-  }
-
-  /** One polite announcement per opened card, not one per render. */
-  private announce(question: string, topicName: string): string {
-    const text = t('cardAnnounce', [topicName, question]);
-    if (text === this.lastAnnounced) return text;
-    this.lastAnnounced = text;
-    return text;
   }
 
   private place(floating: HTMLElement, mention: Mention): void {
@@ -209,12 +232,11 @@ export class Popover implements HoverHost {
     this.shown = false;
     this.stopAutoUpdate?.();
     this.stopAutoUpdate = null;
-    this.lastAnnounced = '';
-    const ui = this.ui;
-    if (ui) {
-      render(null, ui.uiContainer);
+    const mounted = this.mounted;
+    if (mounted) {
+      render(null, mounted.container);
       try {
-        if (ui.shadowHost.matches(':popover-open')) ui.shadowHost.hidePopover();
+        if (mounted.host.matches(':popover-open')) mounted.host.hidePopover();
       } catch {
         /* not a popover in this engine */
       }
@@ -226,6 +248,7 @@ export class Popover implements HoverHost {
 
   destroy(): void {
     this.close(false);
-    this.ui?.remove();
+    this.mounted?.host.remove();
+    this.mounted = null;
   }
 }

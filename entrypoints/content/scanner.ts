@@ -1,426 +1,529 @@
 /**
  * The scanner: finds mentions in the page and keeps them painted as the page
- * changes.
+ * changes. One loop serves the first pass, every later change and every
+ * reconfiguration:
  *
- *   full pass:   collectSegments ─► scanBlock ─► (page cues known) ─► resolveBlock ─► paint
- *   mutations:   MutationObserver ─► queue ─► next frame: dirty blocks ─► rescan those only
- *                (a batch of over MAX_BATCH nodes becomes one full pass)
+ *   configure ──► request(page) ─┐
+ *   MutationObserver ──► request(block) / forget(removed subtree)
+ *                                ▼
+ *   loop, after a rendered frame:  roots ─► collect segments ─► scan (lib/matcher)
+ *        ─► resolve against block and page cues ─► keep, in document order
+ *        ─► retry page-scope rules if the page's cues grew ─► paint (caps) ─► onChange
  *
- * Work is sliced (see schedule.ts) and every pass carries a generation number,
- * so a newer pass cancels an older one mid-way instead of racing it.
+ * The observer is attached before the first pass, so nothing that changes
+ * while a pass runs is lost: it is queued and handled by the next turn of the
+ * loop. Work is sliced (schedule.ts); a page-wide request abandons a running
+ * pass instead of racing it.
  */
-import { compileMatcher, resolveBlock, scanBlock, type Candidate, type CompiledMatcher, type BlockScan } from '@/lib/matcher';
+import { compileMatcher, resolveBlock, scanBlock, type BlockScan, type Candidate, type CompiledMatcher } from '@/lib/matcher';
 import { sentenceAround } from '@/lib/cards';
+import { MAX_LISTED, MAX_NODE_CHARS, MAX_PAINTED, MAX_PER_BLOCK, MAX_RETAINED } from '@/lib/limits';
 import type { Finding, TermIndex } from '@/lib/protocol';
-import { blockOf, collectSegments, insideSkipped, isInline, locate, OWN_UI_TAG, type Segment } from './collect';
+import { blockOf, collectSegments, insideSkipped, isInline, locate, type Block, type Segment } from './collect';
+import { compareNodes } from './geometry';
 import type { Painter } from './painter';
-import { Slice } from './schedule';
+import { afterFrame, Slice } from './schedule';
 
-/** Mentions painted at most; past this the page is counted but not painted, and the popup says so. */
-export const MAX_PAINTED = 5000;
-/**
- * Mentions painted at most in one block. A reader gains nothing from
- * thousands of marks in one paragraph, and the browser's highlight painting
- * grows with the ranges on a text node (a 10 MB single-node page froze frames
- * for over 400 ms with 5,000 of them in Chromium).
- */
-export const MAX_PER_BLOCK = 500;
-/**
- * Text nodes longer than this are scanned and counted but never painted: any
- * highlight change inside one makes the browser re-walk the whole node before
- * painting (measured in Chromium 156: about 400 ms of PrePaint per change on a
- * 10 MB node, against 17 ms for a page without our highlight styles).
- */
-export const MAX_NODE_CHARS = 262_144;
-/** A mutation batch touching more nodes than this becomes one full rescan. */
+/** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
 /** Huge text runs are scanned in windows of this many characters. */
 const WINDOW = 32_768;
 
-export interface Mention {
-  id: number;
-  topicId: string;
-  text: string;
-  sentence: string;
-  paragraph: string;
-  range: StaticRange;
-  startNode: Text;
-  endNode: Text;
-  block: Element;
+/** One mention on the page. Its sentence and paragraph are read from its segment on demand. */
+export class Mention {
+  constructor(
+    readonly id: number,
+    readonly topicId: string,
+    readonly range: StaticRange,
+    readonly startNode: Text,
+    readonly endNode: Text,
+    readonly block: Block,
+    private readonly segmentText: string,
+    /** Offsets of the mention in its segment's text. */
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  private sentenceCache: string | undefined;
+
+  get text(): string {
+    return this.segmentText.slice(this.start, this.end);
+  }
+
+  /** The sentence around the mention (for card choice and the popup). */
+  get sentence(): string {
+    return (this.sentenceCache ??= sentenceAround(this.segmentText, this.start, this.end));
+  }
+
+  /** The paragraph around the mention, at most ~2,000 characters of it. */
+  get paragraph(): string {
+    const t = this.segmentText;
+    return t.length > 2000 ? t.slice(Math.max(0, this.start - 1000), this.end + 1000) : t;
+  }
 }
 
-interface BlockState {
+/** One scanned run of text and what came of it. */
+interface SegmentRecord {
+  block: Block;
+  first: Text;
   mentions: Mention[];
+  /** Cue names this segment counted towards the page's cues. */
   cues: string[];
-  /** Kept only when a page-scope rule rejected something here, to retry when page cues grow. */
-  retry?: { seg: Segment; scan: BlockScan; offset: number }[];
+  /** Scans whose page-scope candidates were rejected, to try again when the page's cues grow. */
+  retry?: { scan: BlockScan; offset: number; seg: Segment }[];
+  dead?: boolean;
+}
+
+export interface ScanFindings {
+  findings: Finding[];
+  byTopic: Record<string, number>;
+  total: number;
+}
+
+export interface ScannerOptions {
+  /** Called for each open shadow root met, so its text can be styled too. */
+  onShadowRoot?: (root: ShadowRoot) => void;
+  /** Our own UI, never scanned and never a reason to rescan. */
+  isOwnUi?: (node: Node) => boolean;
 }
 
 export class Scanner {
   private matcher: CompiledMatcher | null = null;
-  private blocks = new Map<Element, BlockState>();
-  private byNode = new Map<Text, Mention[]>();
-  private pageCues = new Map<string, number>();
+  private readonly blocks = new Map<Block, SegmentRecord[]>();
+  /** Segments with mentions, in document order. */
+  private order: SegmentRecord[] = [];
+  private orderDirty = false;
+  private flat: Mention[] | null = null;
+  private readonly byNode = new Map<Text, Mention[]>();
+  private readonly pageCues = new Map<string, number>();
+  /** Mentions found but not kept (over a cap), per topic, so counts stay true. */
+  private overflow: Record<string, number> = {};
+  private retained = 0;
+  private readonly painted = new Set<Mention>();
   private nextId = 1;
-  private generation = 0;
+
   private observer: MutationObserver | null = null;
-  private observedRoots = new Set<Node>();
-  private queue: MutationRecord[] = [];
-  private flushScheduled = false;
-  private uncounted = 0;
-  /** Mentions found but not painted (over a cap), per topic, so counts stay true. */
-  private uncountedByTopic: Record<string, number> = {};
-  private painted = 0;
-  private sorted: Mention[] | null = null;
+  private readonly observed = new Set<Node>();
+  private pendingFull = false;
+  private readonly pendingRoots = new Set<Node>();
+  private pendingRemoved: Element[] = [];
+  private running: Promise<void> | null = null;
+  /** Bumped by `stop()`: a running turn of the loop sees it and gives up. */
+  private epoch = 0;
+
+  /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
-  /** Called after every pass or incremental update that changed the mentions. */
+  /** Called after every turn of the loop. */
   onChange: () => void = () => undefined;
-  /** Called for each open shadow root met, so its text can be styled too. */
-  onShadowRoot: (root: ShadowRoot) => void = () => undefined;
+
+  private readonly isOwnUi: (node: Node) => boolean;
 
   constructor(
     private readonly doc: Document,
     private readonly painter: Painter,
-  ) {}
-
-  /** (Re)compiles the matcher for the enabled topics and rescans the page. */
-  configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
-    this.matcher = compileMatcher(index.spec, enabled);
-    return this.fullScan();
+    private readonly options: ScannerOptions = {},
+  ) {
+    this.isOwnUi = options.isOwnUi ?? (() => false);
   }
 
-  get paintedCount(): number {
-    return this.painted;
+  /** (Re)compiles the matcher for the enabled topics and rescans the page. Resolves when the page is scanned. */
+  configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
+    this.matcher = compileMatcher(index.spec, enabled);
+    this.epoch++;
+    this.observe(this.doc.documentElement);
+    this.pendingFull = true;
+    return this.kick();
+  }
+
+  /** Resolves when nothing is queued or running. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
   get capped(): boolean {
-    return this.uncounted > 0;
+    return this.painted.size < this.total();
   }
 
-  /** Every painted mention in document order. */
+  /** Every kept mention in document order. */
   mentions(): Mention[] {
-    if (this.sorted) return this.sorted;
-    const all: Mention[] = [];
-    for (const state of this.blocks.values()) all.push(...state.mentions);
-    this.sorted = all.sort((a, b) => comparePosition(a, b));
-    return this.sorted;
+    if (this.flat) return this.flat;
+    this.compactOrder();
+    this.flat = this.order.flatMap((s) => s.mentions);
+    return this.flat;
   }
 
-  mentionsInNode(node: Text): Mention[] | undefined {
+  mentionsInNode(node: Text): readonly Mention[] | undefined {
     return this.byNode.get(node);
   }
 
-  blockHasMentions(el: Element): boolean {
-    return (this.blocks.get(el)?.mentions.length ?? 0) > 0;
+  blockHasMentions(block: Block): boolean {
+    return this.blocks.get(block)?.some((s) => s.mentions.length > 0) ?? false;
   }
 
-  findings(): { findings: Finding[]; byTopic: Record<string, number>; total: number } {
-    const byTopic: Record<string, number> = { ...this.uncountedByTopic };
+  /** Is this mention still one of the page's (not replaced by a rescan, not removed)? */
+  isKept(m: Mention): boolean {
+    return this.byNode.get(m.startNode)?.includes(m) ?? false;
+  }
+
+  isPainted(m: Mention): boolean {
+    return this.painted.has(m);
+  }
+
+  findings(): ScanFindings {
+    const byTopic: Record<string, number> = { ...this.overflow };
     const list = this.mentions();
     for (const m of list) byTopic[m.topicId] = (byTopic[m.topicId] ?? 0) + 1;
     return {
-      findings: list.map((m, index) => ({ index, topicId: m.topicId, text: m.text, sentence: m.sentence })),
+      findings: list.slice(0, MAX_LISTED).map((m, index) => ({ index, topicId: m.topicId, text: m.text, sentence: m.sentence })),
       byTopic,
-      total: list.length + this.uncounted,
+      total: this.total(),
     };
   }
 
-  async fullScan(): Promise<void> {
-    const generation = ++this.generation;
+  private total(): number {
+    let n = this.retained;
+    for (const k in this.overflow) n += this.overflow[k]!;
+    return n;
+  }
+
+  /** Stops observing and takes every highlight off the page. `configure` starts again. */
+  stop(): void {
+    this.epoch++;
+    this.observer?.disconnect();
+    this.observer = null;
+    this.observed.clear();
+    this.pendingFull = false;
+    this.pendingRoots.clear();
+    this.pendingRemoved = [];
+    this.forgetAll();
     this.state = 'scanning';
-    const matcher = this.matcher;
-    if (!matcher || !this.doc.body) {
-      this.clear();
-      return this.finish();
+  }
+
+  // ── The loop ────────────────────────────────────────────────────────────
+
+  private kick(): Promise<void> {
+    this.running ??= this.loop().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) {
+      const epoch = this.epoch;
+      await afterFrame(this.doc);
+      if (epoch !== this.epoch || !this.matcher) continue;
+      const full = this.pendingFull;
+      let roots: Node[];
+      if (full) {
+        this.pendingFull = false;
+        this.pendingRoots.clear();
+        this.pendingRemoved = [];
+        this.forgetAll();
+        this.state = 'scanning';
+        roots = this.doc.body ? [this.doc.body] : [];
+      } else {
+        for (const el of this.pendingRemoved) this.forgetUnder(el);
+        this.pendingRemoved = [];
+        roots = topmost([...this.pendingRoots].filter((r) => r.isConnected && !insideSkipped(r)));
+        this.pendingRoots.clear();
+        for (const root of roots) this.forgetUnder(root);
+      }
+      const cuesBefore = this.pageCues.size;
+      const finished = await this.scanRoots(roots, epoch);
+      if (!finished) continue;
+      if (this.pageCues.size > cuesBefore) this.retryPageRules();
+      await this.paint(epoch);
+      if (epoch !== this.epoch) continue;
+      if (full) this.state = 'done';
+      this.onChange();
     }
-    await afterRendering(this.doc);
-    if (generation !== this.generation) return;
-    this.clear();
+  }
+
+  /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */
+  private async scanRoots(roots: Node[], epoch: number): Promise<boolean> {
+    const matcher = this.matcher!;
     const slice = new Slice();
-    const found: { seg: Segment; scan: BlockScan; offset: number }[] = [];
-    const roots: Node[] = [this.doc.body];
+    const abandoned = () => epoch !== this.epoch || !this.matcher;
     for (let r = 0; r < roots.length; r++) {
-      for (const seg of collectSegments(roots[r]!, (root) => {
-        roots.push(root);
-        this.onShadowRoot(root);
-      })) {
-        if (!seg) {
-          await slice.maybeYield();
-          if (generation !== this.generation) return;
-          continue;
-        }
-        let kept = 0;
-        for (const part of windows(seg)) {
-          const scan = scanBlock(matcher, part.text);
-          this.addCues(seg.block, scan.cues);
-          if (kept < MAX_PER_BLOCK) {
-            if (scan.candidates.length) found.push({ seg, scan, offset: part.offset });
-            kept += scan.candidates.length;
-          } else {
-            // Past the block's cap nothing more is painted here: count what this
-            // window holds (against the cues seen so far) and let the scan go,
-            // rather than keep hundreds of thousands of candidates alive.
-            for (const c of resolveBlock(matcher, scan, new Set(this.pageCues.keys()))) this.countUnpainted(c.topicId);
+      const onShadowRoot = (shadow: ShadowRoot) => {
+        this.forgetUnder(shadow);
+        this.observe(shadow);
+        this.options.onShadowRoot?.(shadow);
+        roots.push(shadow);
+      };
+      for (const seg of collectSegments(roots[r]!, onShadowRoot, this.isOwnUi)) {
+        if (seg) {
+          for (const part of windows(seg)) {
+            this.addScan(matcher, seg, part.text, part.offset);
+            await slice.maybeYield();
+            if (abandoned()) return this.abandon(slice);
           }
+        } else {
           await slice.maybeYield();
-          if (generation !== this.generation) return;
+          if (abandoned()) return this.abandon(slice);
         }
       }
     }
-    for (const item of found) {
-      this.paintScan(matcher, item.seg, item.scan, item.offset);
-      await slice.maybeYield();
-      if (generation !== this.generation) return;
-    }
-    this.observe(roots);
     slice.end();
-    this.finish();
+    return true;
   }
 
-  private finish(): void {
-    this.state = 'done';
-    this.onChange();
+  private abandon(slice: Slice): false {
+    slice.end();
+    return false;
   }
 
-  /** Resolves a scan against block and page cues and paints what is accepted. */
-  private paintScan(matcher: CompiledMatcher, seg: Segment, scan: BlockScan, offset: number): void {
-    const pageCues = new Set(this.pageCues.keys());
-    const accepted = resolveBlock(matcher, scan, pageCues);
-    const state = this.state_(seg.block);
-    const rejectedPageRule = scan.candidates.some((c) => c.scope === 'page' && !accepted.includes(c));
-    if (rejectedPageRule) (state.retry ??= []).push({ seg, scan, offset });
-    for (const c of accepted) this.addMention(seg, c, offset, state);
-  }
-
-  private addMention(seg: Segment, c: Candidate, offset: number, state: BlockState): void {
-    if (this.painted >= MAX_PAINTED || state.mentions.length >= MAX_PER_BLOCK) {
-      this.countUnpainted(c.topicId);
-      return;
+  /** Scans one window of a segment: counts its cues, keeps what its rules accept. */
+  private addScan(matcher: CompiledMatcher, seg: Segment, text: string, offset: number): void {
+    const scan = scanBlock(matcher, text);
+    if (!scan.candidates.length && !scan.cues.size) return;
+    const record = this.recordFor(seg);
+    for (const cue of scan.cues) {
+      record.cues.push(cue);
+      this.pageCues.set(cue, (this.pageCues.get(cue) ?? 0) + 1);
     }
+    if (scan.candidates.length) this.resolve(record, seg, scan, offset);
+  }
+
+  private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number): void {
+    const accepted = resolveBlock(scan, this.pageCues);
+    if (accepted.length < scan.candidates.length && scan.candidates.some((c) => c.scope === 'page' && !accepted.includes(c))) {
+      (record.retry ??= []).push({ scan, offset, seg });
+    }
+    for (const c of accepted) {
+      // A retried scan: keep only what was not kept the first time.
+      if (record.mentions.some((m) => m.start === c.start + offset && m.end === c.end + offset)) continue;
+      this.keep(record, seg, c, offset);
+    }
+  }
+
+  /** The record for a segment, created (and put in document order) on first use. */
+  private recordFor(seg: Segment): SegmentRecord {
+    const list = this.blocks.get(seg.block);
+    const first = seg.nodes[0]!;
+    const existing = list?.find((s) => s.first === first);
+    if (existing) return existing;
+    const record: SegmentRecord = { block: seg.block, first, mentions: [], cues: [] };
+    if (list) list.push(record);
+    else this.blocks.set(seg.block, [record]);
+    return record;
+  }
+
+  private keep(record: SegmentRecord, seg: Segment, c: Candidate, offset: number): void {
     const start = c.start + offset;
     const end = c.end + offset;
     const at = locate(seg, start, end);
-    if (at.startNode.length > MAX_NODE_CHARS || at.endNode.length > MAX_NODE_CHARS) {
-      this.countUnpainted(c.topicId);
+    if (record.mentions.length >= MAX_PER_BLOCK || this.retained >= MAX_RETAINED || at.startNode.length > MAX_NODE_CHARS || at.endNode.length > MAX_NODE_CHARS) {
+      this.overflow[c.topicId] = (this.overflow[c.topicId] ?? 0) + 1;
       return;
     }
     const range = new StaticRange({ startContainer: at.startNode, startOffset: at.startOffset, endContainer: at.endNode, endOffset: at.endOffset });
-    const mention: Mention = {
-      id: this.nextId++,
-      topicId: c.topicId,
-      text: seg.text.slice(start, end),
-      sentence: sentenceAround(seg.text, start, end),
-      paragraph: seg.text.length > 2000 ? seg.text.slice(Math.max(0, start - 1000), end + 1000) : seg.text,
-      range,
-      startNode: at.startNode,
-      endNode: at.endNode,
-      block: seg.block,
-    };
-    this.painted++;
-    this.sorted = null;
-    state.mentions.push(mention);
-    for (const node of new Set([at.startNode, at.endNode])) {
+    const mention = new Mention(this.nextId++, c.topicId, range, at.startNode, at.endNode, seg.block, seg.text, start, end);
+    if (!record.mentions.length) this.insertInOrder(record);
+    record.mentions.push(mention);
+    this.retained++;
+    this.flat = null;
+    for (const node of at.startNode === at.endNode ? [at.startNode] : [at.startNode, at.endNode]) {
       const list = this.byNode.get(node);
       if (list) list.push(mention);
       else this.byNode.set(node, [mention]);
     }
-    this.painter.add(c.topicId, range);
   }
 
-  private countUnpainted(topicId: string): void {
-    this.uncounted++;
-    this.uncountedByTopic[topicId] = (this.uncountedByTopic[topicId] ?? 0) + 1;
-  }
-
-  private state_(block: Element): BlockState {
-    let state = this.blocks.get(block);
-    if (!state) {
-      state = { mentions: [], cues: [] };
-      this.blocks.set(block, state);
+  /**
+   * Puts a segment's record in document order. A page-wide pass meets
+   * segments in order, so the common case is an append after one comparison.
+   */
+  private insertInOrder(record: SegmentRecord): void {
+    this.compactOrder();
+    const order = this.order;
+    const last = order[order.length - 1];
+    if (!last || compareNodes(last.first, record.first) < 0) {
+      order.push(record);
+      return;
     }
-    return state;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareNodes(order[mid]!.first, record.first) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    order.splice(lo, 0, record);
   }
 
-  private addCues(block: Element, cues: Set<string>): void {
-    if (!cues.size) return;
-    const state = this.state_(block);
-    for (const cue of cues) {
-      state.cues.push(cue);
-      this.pageCues.set(cue, (this.pageCues.get(cue) ?? 0) + 1);
+  /** The page's cues grew: scans whose page-scope candidates were rejected get another look. */
+  private retryPageRules(): void {
+    for (const list of this.blocks.values()) {
+      for (const record of list) {
+        if (!record.retry || record.dead) continue;
+        const retry = record.retry;
+        record.retry = undefined;
+        for (const item of retry) this.resolve(record, item.seg, item.scan, item.offset);
+      }
     }
   }
 
-  /** Forgets a block: unpaints its mentions and takes back its cues. */
-  private dropBlock(block: Element): void {
-    const state = this.blocks.get(block);
-    if (!state) return;
-    this.unpaint(state);
-    for (const cue of state.cues) {
-      const n = (this.pageCues.get(cue) ?? 1) - 1;
-      if (n > 0) this.pageCues.set(cue, n);
-      else this.pageCues.delete(cue);
+  // ── Forgetting ──────────────────────────────────────────────────────────
+
+  /** Forgets the blocks at and under `root`, open shadow roots included. */
+  private forgetUnder(root: Node): void {
+    this.forgetBlock(root as Block);
+    const elements = root.nodeType === 1 ? (root as Element).getElementsByTagName('*') : (root as ParentNode).querySelectorAll('*');
+    for (const el of elements) {
+      if (this.blocks.has(el)) this.forgetBlock(el);
+      if (el.shadowRoot) this.forgetUnder(el.shadowRoot);
     }
+  }
+
+  private forgetBlock(block: Block): void {
+    const list = this.blocks.get(block);
+    if (!list) return;
     this.blocks.delete(block);
+    for (const record of list) {
+      this.unkeep(record);
+      record.dead = true;
+      this.orderDirty = true;
+      for (const cue of record.cues) {
+        const n = (this.pageCues.get(cue) ?? 1) - 1;
+        if (n > 0) this.pageCues.set(cue, n);
+        else this.pageCues.delete(cue);
+      }
+    }
   }
 
-  /** Takes a block's mentions off the page and out of the indexes. */
-  private unpaint(state: BlockState): void {
-    if (!state.mentions.length) return;
-    this.painted -= state.mentions.length;
-    this.sorted = null;
-    for (const m of state.mentions) {
-      this.painter.remove(m.topicId, m.range);
-      for (const node of [m.startNode, m.endNode]) {
+  /** Takes a record's mentions off the page and out of the indexes. */
+  private unkeep(record: SegmentRecord): void {
+    if (!record.mentions.length) return;
+    for (const m of record.mentions) {
+      if (this.painted.delete(m)) this.painter.remove(m.topicId, m.range);
+      for (const node of m.startNode === m.endNode ? [m.startNode] : [m.startNode, m.endNode]) {
         const list = this.byNode.get(node)?.filter((x) => x !== m);
         if (list?.length) this.byNode.set(node, list);
         else this.byNode.delete(node);
       }
     }
-    state.mentions = [];
+    this.retained -= record.mentions.length;
+    record.mentions = [];
+    this.orderDirty = true;
+    this.flat = null;
   }
 
-  private clear(): void {
-    for (const block of [...this.blocks.keys()]) this.dropBlock(block);
-    this.uncounted = 0;
-    this.uncountedByTopic = {};
-    this.painted = 0;
-    this.sorted = null;
+  private compactOrder(): void {
+    if (!this.orderDirty) return;
+    this.order = this.order.filter((s) => !s.dead && s.mentions.length > 0);
+    this.orderDirty = false;
   }
 
-  // ── Incremental updates ────────────────────────────────────────────────
+  private forgetAll(): void {
+    for (const m of this.painted) this.painter.remove(m.topicId, m.range);
+    this.painted.clear();
+    this.blocks.clear();
+    this.order = [];
+    this.orderDirty = false;
+    this.flat = null;
+    this.byNode.clear();
+    this.pageCues.clear();
+    this.overflow = {};
+    this.retained = 0;
+  }
 
-  private observe(roots: Node[]): void {
-    this.observer ??= new MutationObserver((records) => this.enqueue(records));
-    for (const root of roots) {
-      if (this.observedRoots.has(root)) continue;
-      this.observedRoots.add(root);
-      this.observer.observe(root, { childList: true, characterData: true, subtree: true });
+  // ── Painting ────────────────────────────────────────────────────────────
+
+  /**
+   * Paints the kept mentions: all of them up to MAX_PAINTED; past that, the
+   * MAX_PAINTED nearest the reader's place in the page, so a capped page is
+   * still marked where it is being read. Call again after scrolling.
+   */
+  async paint(epoch = this.epoch): Promise<void> {
+    const all = this.mentions();
+    let from = 0;
+    let to = all.length;
+    if (all.length > MAX_PAINTED) {
+      const centre = this.readerIndex(all);
+      from = Math.max(0, Math.min(centre - MAX_PAINTED / 2, all.length - MAX_PAINTED));
+      to = from + MAX_PAINTED;
     }
-  }
-
-  /** Never works inside the observer callback: queue, then flush on the next frame. */
-  private enqueue(records: MutationRecord[]): void {
-    for (const r of records) if (!isOwnUi(r.target)) this.queue.push(r);
-    if (this.flushScheduled || !this.queue.length) return;
-    this.flushScheduled = true;
-    const run = () => void this.flush();
-    // After the next frame's rendering, so the page's own style and layout are
-    // already done and our visibility checks do not force them inside our task.
-    if (typeof requestAnimationFrame === 'function' && this.doc.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(run, 0));
-    else setTimeout(run, 50);
-  }
-
-  private async flush(): Promise<void> {
-    this.flushScheduled = false;
-    const records = this.queue;
-    this.queue = [];
-    const matcher = this.matcher;
-    if (!matcher || this.state === 'scanning') {
-      // A full pass is running (or nothing to match): it will see the new DOM.
-      return;
-    }
-    let touched = 0;
-    const dirty = new Set<Element>();
-    for (const r of records) {
-      touched += r.addedNodes.length + r.removedNodes.length + 1;
-      if (r.type === 'characterData') {
-        const block = blockOf(r.target);
-        if (block) dirty.add(block);
-      } else {
-        // Added block elements are scanned on their own; added inline content changes its block's text.
-        for (const node of r.addedNodes) {
-          if (node.nodeType === 1 && !isInline(node as Element)) dirty.add(node as Element);
-          else if (node.nodeType === 1 || node.nodeType === 3) {
-            const block = blockOf(node);
-            if (block) dirty.add(block);
-          }
-        }
-        for (const node of r.removedNodes) {
-          this.dropRemoved(node);
-          if (node.nodeType === 3 || (node.nodeType === 1 && isInline(node as Element))) {
-            const block = r.target.nodeType === 1 ? blockOf((r.target as Element).firstChild ?? r.target) : null;
-            if (block && r.target.isConnected) dirty.add(r.target as Element);
-          }
-        }
-      }
-    }
-    if (touched > MAX_BATCH) return this.fullScan();
-    const generation = this.generation;
+    const wanted = new Set(all.slice(from, to));
     const slice = new Slice();
-    const roots = topmost([...dirty].filter((el) => el.isConnected && !insideSkipped(el)));
-    const grew = new Set(this.pageCues.keys());
-    const found: { seg: Segment; scan: BlockScan; offset: number }[] = [];
-    for (const root of roots) {
-      for (const [block] of this.blocks) if (root === block || root.contains(block)) this.dropBlock(block);
-      for (const seg of collectSegments(root)) {
-        if (!seg) {
-          await slice.maybeYield();
-          if (generation !== this.generation) return;
-          continue;
-        }
-        for (const part of windows(seg)) {
-          const scan = scanBlock(matcher, part.text);
-          this.addCues(seg.block, scan.cues);
-          if (scan.candidates.length) found.push({ seg, scan, offset: part.offset });
-          await slice.maybeYield();
-          if (generation !== this.generation) return;
-        }
+    let n = 0;
+    for (const m of this.painted) {
+      if (wanted.has(m)) continue;
+      this.painted.delete(m);
+      this.painter.remove(m.topicId, m.range);
+    }
+    for (const m of wanted) {
+      if (this.painted.has(m)) continue;
+      this.painted.add(m);
+      this.painter.add(m.topicId, m.range);
+      if ((++n & 255) === 0) {
+        await slice.maybeYield();
+        if (epoch !== this.epoch) return;
       }
     }
-    for (const item of found) {
-      this.paintScan(matcher, item.seg, item.scan, item.offset);
-      await slice.maybeYield();
-      if (generation !== this.generation) return;
-    }
-    if ([...this.pageCues.keys()].some((cue) => !grew.has(cue))) this.retryPageRules(matcher);
     slice.end();
-    this.onChange();
   }
 
-  /** New page-level cues arrived: blocks whose page-scope candidates were rejected get another look. */
-  private retryPageRules(matcher: CompiledMatcher): void {
-    for (const [block, state] of this.blocks) {
-      if (!state.retry || !block.isConnected) continue;
-      const retry = state.retry;
-      state.retry = undefined;
-      this.unpaint(state);
-      for (const item of retry) this.paintScan(matcher, item.seg, item.scan, item.offset);
+  /** Index in `all` of the first mention at or after the middle of the viewport. */
+  private readerIndex(all: Mention[]): number {
+    const view = this.doc.defaultView;
+    if (!view) return 0;
+    const at = this.doc.elementFromPoint(view.innerWidth / 2, view.innerHeight / 2);
+    if (!at || this.isOwnUi(at)) {
+      const max = Math.max(1, this.doc.documentElement.scrollHeight - view.innerHeight);
+      return Math.round((view.scrollY / max) * all.length);
     }
-  }
-
-  private dropRemoved(node: Node): void {
-    if (node.nodeType === 3) {
-      const block = this.byNode.get(node as Text)?.[0]?.block;
-      if (block) this.dropBlock(block);
-      return;
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareNodes(all[mid]!.startNode, at) < 0) lo = mid + 1;
+      else hi = mid;
     }
-    if (node.nodeType !== 1) return;
-    const el = node as Element;
-    for (const block of [...this.blocks.keys()]) {
-      if (block === el || el.contains(block)) this.dropBlock(block);
+    return lo;
+  }
+
+  // ── Observing ───────────────────────────────────────────────────────────
+
+  private observe(root: Node): void {
+    if (this.observed.has(root)) return;
+    this.observer ??= new MutationObserver((records) => this.onMutations(records));
+    this.observed.add(root);
+    this.observer.observe(root, { childList: true, characterData: true, subtree: true });
+  }
+
+  /** Never works inside the observer callback: maps records to blocks, queues them, and lets the loop run. */
+  private onMutations(records: MutationRecord[]): void {
+    let touched = 0;
+    for (const r of records) {
+      const target = r.target;
+      if (target.nodeName === 'HEAD' || this.isOwnUi(target)) continue;
+      touched += r.addedNodes.length + r.removedNodes.length + 1;
+      const block = target instanceof ShadowRoot ? target : blockOf(target);
+      if (!block) continue;
+      if (r.type === 'characterData') {
+        this.pendingRoots.add(block);
+        continue;
+      }
+      // Text or inline content changing changes the block's own text; so does a
+      // block element coming or going inside a block that has text of its own.
+      const ownText = this.blocks.has(block);
+      let whole = false;
+      for (const node of r.removedNodes) {
+        if (node.nodeType === 1) this.pendingRemoved.push(node as Element);
+        if (node.nodeType !== 1 || isInline(node as Element) || ownText) whole = true;
+      }
+      for (const node of r.addedNodes) {
+        if (node.nodeType === 1 && !isInline(node as Element) && !ownText) {
+          if (!this.isOwnUi(node)) this.pendingRoots.add(node);
+        } else if (node.nodeType === 1 || node.nodeType === 3) whole = true;
+      }
+      if (whole) this.pendingRoots.add(block);
     }
+    if (touched > MAX_BATCH) this.pendingFull = true;
+    if (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) void this.kick();
   }
-
-  destroy(): void {
-    this.generation++;
-    this.observer?.disconnect();
-    this.observer = null;
-    this.observedRoots.clear();
-    this.queue = [];
-    this.clear();
-  }
-}
-
-/**
- * Resolves once the browser has rendered a frame (style and layout clean), so
- * the visibility checks that follow read computed style instead of forcing it
- * inside our task. Hidden tabs render no frames: a short timer instead.
- */
-function afterRendering(doc: Document): Promise<void> {
-  return new Promise((done) => {
-    if (typeof requestAnimationFrame === 'function' && doc.visibilityState === 'visible') requestAnimationFrame(() => setTimeout(done, 0));
-    else setTimeout(done, 0);
-  });
 }
 
 /** Huge text runs, a window at a time (lazily, so a slice copies one window, not the whole run). */
@@ -441,17 +544,15 @@ function* windows(seg: Segment): Generator<{ text: string; offset: number }> {
   }
 }
 
-function topmost(elements: Element[]): Element[] {
-  return elements.filter((el) => !elements.some((other) => other !== el && other.contains(el)));
+/** The roots not inside another root of the list (flat tree: a shadow root is inside its host). */
+function topmost(nodes: Node[]): Node[] {
+  const set = new Set(nodes);
+  return nodes.filter((node) => {
+    for (let up = parentInFlatTree(node); up; up = parentInFlatTree(up)) if (set.has(up)) return false;
+    return true;
+  });
 }
 
-function isOwnUi(node: Node): boolean {
-  const el = node.nodeType === 1 ? (node as Element) : node.parentElement;
-  return el?.closest?.(OWN_UI_TAG.toLowerCase()) != null;
-}
-
-function comparePosition(a: Mention, b: Mention): number {
-  if (a.startNode === b.startNode) return a.range.startOffset - b.range.startOffset;
-  const pos = a.startNode.compareDocumentPosition(b.startNode);
-  return pos & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : pos & Node.DOCUMENT_POSITION_PRECEDING ? 1 : 0;
+function parentInFlatTree(node: Node): Node | null {
+  return node instanceof ShadowRoot ? node.host : node.parentNode;
 }

@@ -19,10 +19,29 @@ export function yieldToPage(): Promise<void> {
 }
 
 /**
- * What our slices cost, for the benchmark: total busy time and the longest
- * slice. Two additions per slice; read by scripts/bench.
+ * Resolves once the browser has rendered a frame (style and layout clean), so
+ * work that follows reads computed style instead of forcing it inside our
+ * task. A hidden tab renders no frames: a short timer instead.
  */
-export const sliceStats = { busyMs: 0, longestMs: 0, slices: 0 };
+export function afterFrame(doc: Document): Promise<void> {
+  return new Promise((done) => {
+    const view = doc.defaultView;
+    if (view && doc.visibilityState === 'visible') view.requestAnimationFrame(() => setTimeout(done, 0));
+    else setTimeout(done, 50);
+  });
+}
+
+/**
+ * Receives the length of every finished slice. Only the benchmark and the
+ * end-to-end build install one (see `observeSlices`); release builds record
+ * nothing.
+ */
+export type SliceObserver = (ms: number) => void;
+let observer: SliceObserver | null = null;
+
+export function observeSlices(next: SliceObserver | null): void {
+  observer = next;
+}
 
 /** A time budget for one slice of work. */
 export class Slice {
@@ -36,21 +55,33 @@ export class Slice {
   /** Yields if the budget is spent, then starts a new slice. */
   async maybeYield(): Promise<void> {
     if (!this.spent()) return;
-    this.record();
+    this.end();
     await yieldToPage();
     this.started = performance.now();
   }
 
-  /** Closes the last slice of a pass (call when the pass ends). */
+  /** Closes the current slice (call when a run of work ends, before awaiting anything else). */
   end(): void {
-    this.record();
+    observer?.(performance.now() - this.started);
     this.started = performance.now();
   }
+}
 
-  private record(): void {
-    const ms = performance.now() - this.started;
-    sliceStats.busyMs += ms;
-    sliceStats.slices += 1;
-    if (ms > sliceStats.longestMs) sliceStats.longestMs = ms;
-  }
+/** Slice statistics, for the benchmark and the e2e probe. */
+export interface SliceStats {
+  busyMs: number;
+  longestMs: number;
+  slices: number;
+}
+
+export function sliceStatsRecorder(): { stats: SliceStats; observer: SliceObserver } {
+  const stats: SliceStats = { busyMs: 0, longestMs: 0, slices: 0 };
+  return {
+    stats,
+    observer: (ms) => {
+      stats.busyMs += ms;
+      stats.slices += 1;
+      if (ms > stats.longestMs) stats.longestMs = ms;
+    },
+  };
 }

@@ -225,7 +225,7 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
  * other positions than the candidate itself. Of overlapping candidates the
  * longest wins, then the earliest.
  */
-export function resolveBlock(_m: CompiledMatcher, scan: BlockScan, pageCues: ReadonlySet<string>): Candidate[] {
+export function resolveBlock(scan: BlockScan, pageCues: { has(name: string): boolean }): Candidate[] {
   if (!scan.candidates.length) return [];
   const spans = cueSpans(scan);
   // A cue hit counts for a candidate unless it overlaps the candidate itself:

@@ -8,7 +8,7 @@
  *   distil   → distils, distilled, distilling (final consonant doubled)
  *   control  → controls, controlled, controlling
  *   restrict → restricts, restricted, restricting
- *   curb     → curbs, curbed, curbing, curbbed …
+ *   curb     → curbs, curbed, curbing, curber, curbers
  *   ban      → bans, banned, banning
  *   supply   → supplies, supplied
  *   use      → uses, used, using

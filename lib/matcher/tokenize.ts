@@ -24,7 +24,6 @@ export interface Token {
   end: number;
   /** What separates this token from the previous one. */
   joiner: Joiner;
-  cjk: boolean;
 }
 
 // Character classes.
@@ -200,17 +199,13 @@ export function tokenNorm(text: string, t: TokenArrays, k: number): string {
   return tokenRaw(text, t, k).toLowerCase();
 }
 
-export function joinerName(code: number): Joiner {
-  return JOINERS[code]!;
-}
-
 /** Tokens as objects: for phrases, cues and card ranking, where texts are short. */
 export function tokenize(text: string): Token[] {
   const t = tokenizeInto(text);
   const out: Token[] = [];
   for (let k = 0; k < t.count; k++) {
     const raw = tokenRaw(text, t, k);
-    out.push({ norm: raw.toLowerCase(), raw, start: t.starts[k]!, end: t.ends[k]!, joiner: JOINERS[t.joiners[k]!]!, cjk: t.flags[k] === 1 });
+    out.push({ norm: raw.toLowerCase(), raw, start: t.starts[k]!, end: t.ends[k]!, joiner: JOINERS[t.joiners[k]!]! });
   }
   return out;
 }

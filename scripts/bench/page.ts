@@ -7,18 +7,18 @@ import Mark from 'mark.js';
 import dataset from '../../lib/dataset/dataset.json';
 import { Painter } from '../../entrypoints/content/painter';
 import { Scanner } from '../../entrypoints/content/scanner';
-import { sliceStats } from '../../entrypoints/content/schedule';
+import { observeSlices, sliceStatsRecorder } from '../../entrypoints/content/schedule';
 import type { TermIndex } from '../../lib/protocol';
+import { buildTermIndex } from '../../lib/term-index';
 import type { Dataset } from '../../lib/dataset/schema';
 
 const data = dataset as Dataset;
-const index: TermIndex = {
-  version: data.version,
-  topics: data.topics.map(({ id, name, description }) => ({ id, name, description })),
-  spec: { topics: data.topics.map(({ id, terms }) => ({ id, terms })), cues: data.cues },
-};
+const index: TermIndex = buildTermIndex(data.version, data.topics, data.cues);
 const allTopics = new Set(data.topics.map((t) => t.id));
 let scanner: Scanner | null = null;
+let painter: Painter | null = null;
+const { stats: sliceStats, observer } = sliceStatsRecorder();
+observeSlices(observer);
 
 function resetStats() {
   sliceStats.busyMs = 0;
@@ -38,8 +38,9 @@ const bench = {
 
   /** Our full pass: collect, match, resolve and register highlights. Busy time excludes yields. */
   async ours(): Promise<{ busyMs: number; wallMs: number; longestMs: number; slices: number; mentions: number }> {
-    scanner?.destroy();
-    const painter = new Painter(index.topics.map((t) => t.id), {});
+    scanner?.stop();
+    painter?.destroy();
+    painter = new Painter(document, index.topics.map((t) => t.id), {});
     scanner = new Scanner(document, painter);
     resetStats();
     const t0 = performance.now();
@@ -97,8 +98,10 @@ const bench = {
   },
 
   destroy(): void {
-    scanner?.destroy();
+    scanner?.stop();
+    painter?.destroy();
     scanner = null;
+    painter = null;
   },
 };
 

@@ -22,9 +22,10 @@ export interface PopupFigures {
 }
 
 export async function benchPopup(root: string, chromiumPath: string, runs = 10): Promise<PopupFigures> {
-  // Always build: a stale .output would measure yesterday's popup.
-  const ext = join(root, '.output/chrome-mv3');
-  const built = spawnSync('npx', ['--no-install', 'wxt', 'build'], { cwd: root, stdio: 'inherit' });
+  // Always build: a stale .output would measure yesterday's popup. The e2e
+  // build, because only it sets the first-content mark this measures.
+  const ext = join(root, '.output/chrome-mv3-e2e');
+  const built = spawnSync('npx', ['--no-install', 'wxt', 'build', '--mode', 'e2e'], { cwd: root, stdio: 'inherit' });
   if (built.status !== 0 || !existsSync(join(ext, 'manifest.json'))) throw new Error('wxt build failed');
   const paragraph = (i: number) =>
     `<p>Story ${i}: DeepSeek trained its model on Nvidia H800 chips despite US export controls, and OpenAI alleged distillation of its models. DeepSeek denied it.</p>`;
@@ -40,7 +41,7 @@ export async function benchPopup(root: string, chromiumPath: string, runs = 10):
     const origin = `chrome-extension://${new URL(worker.url()).host}`;
     const page = await context.newPage();
     await page.goto(`${server.origin}/mentions.html`);
-    await page.waitForFunction(() => [...CSS.highlights.keys()].some((k) => k.startsWith('counterpoint-')));
+    await page.waitForFunction(() => CSS.highlights.size > 0);
     await page.waitForTimeout(1000);
     const probe = await context.newPage();
     await probe.goto(`${origin}/options.html`);

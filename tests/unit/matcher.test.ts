@@ -12,7 +12,7 @@ const m = compileMatcher(spec);
 /** Accepted mentions in one block of text, as [topic, matched text]. */
 function find(text: string, pageCues: string[] = [], matcher = m): [string, string][] {
   const scan = scanBlock(matcher, text);
-  return resolveBlock(matcher, scan, new Set([...pageCues, ...scan.cues])).map((c) => [c.topicId, text.slice(c.start, c.end)]);
+  return resolveBlock(scan, new Set([...pageCues, ...scan.cues])).map((c) => [c.topicId, text.slice(c.start, c.end)]);
 }
 const texts = (text: string, topic?: string) => find(text).filter(([t]) => !topic || t === topic).map(([, s]) => s);
 
@@ -120,8 +120,8 @@ describe('context rules', () => {
       cues: { chips: { phrases: ['semiconductor'] } },
     });
     const scan = scanBlock(local, 'New export controls were announced.');
-    expect(resolveBlock(local, scan, new Set())).toEqual([]);
-    expect(resolveBlock(local, scan, new Set(['chips']))).toHaveLength(1);
+    expect(resolveBlock(scan, new Set())).toEqual([]);
+    expect(resolveBlock(scan, new Set(['chips']))).toHaveLength(1);
   });
 
   it('counts vetoes in the paragraph only, and lets a required cue there outweigh them', () => {
@@ -129,7 +129,7 @@ describe('context rules', () => {
       topics: [{ id: 't', terms: [{ text: 'export controls', requires: ['chips'], vetoes: ['arms'], scope: 'page' }] }],
       cues: { chips: { phrases: ['semiconductor'] }, arms: { phrases: ['missiles'] } },
     });
-    const run = (text: string, page: string[]) => resolveBlock(local, scanBlock(local, text), new Set(page)).length;
+    const run = (text: string, page: string[]) => resolveBlock(scanBlock(local, text), new Set(page)).length;
     // The page mentions arms elsewhere: a plain paragraph still counts on the page's chip cue.
     expect(run('New export controls were announced.', ['chips', 'arms'])).toBe(1);
     // Arms in the same paragraph veto it...
