@@ -5,23 +5,28 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import type { TermIndex } from '../../lib/protocol';
+import { buildTermIndex } from '../../lib/term-index';
 import { Painter } from '../../entrypoints/content/painter';
-import { Scanner } from '../../entrypoints/content/scanner';
+import { Scanner, type ScannerOptions } from '../../entrypoints/content/scanner';
 
 const data = dataset as Dataset;
-const index: TermIndex = {
-  version: data.version,
-  topics: data.topics.map(({ id, name, description }) => ({ id, name, description })),
-  spec: { topics: data.topics.map(({ id, terms }) => ({ id, terms })), cues: data.cues },
-};
+const index: TermIndex = buildTermIndex(data.version, data.topics, data.cues);
 const allTopics = new Set(data.topics.map((t) => t.id));
 
 let scanner: Scanner | null = null;
+let painter: Painter | null = null;
 afterEach(() => {
-  scanner?.destroy();
+  scanner?.stop();
+  painter?.destroy();
   scanner = null;
   document.body.innerHTML = '';
 });
+
+function createScanner(options: ScannerOptions = {}): Scanner {
+  painter = new Painter(document, index.topics.map((t) => t.id), {});
+  scanner = new Scanner(document, painter, options);
+  return scanner;
+}
 
 const frame = () => new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 
@@ -40,9 +45,9 @@ async function settled(s: Scanner): Promise<string[]> {
 
 async function start(html: string): Promise<Scanner> {
   document.body.innerHTML = html;
-  scanner = new Scanner(document, new Painter(index.topics.map((t) => t.id), {}));
-  await scanner.configure(index, allTopics);
-  return scanner;
+  const s = createScanner();
+  await s.configure(index, allTopics);
+  return s;
 }
 
 describe('incremental updates', () => {
@@ -57,14 +62,15 @@ describe('incremental updates', () => {
   it('sees text changed while the first full pass is still running', async () => {
     document.body.innerHTML = '<p id="first">Nothing here.</p><div id="host"></div><p>More text.</p>';
     document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<p>Inside a shadow root.</p>';
-    scanner = new Scanner(document, new Painter(index.topics.map((t) => t.id), {}));
     // The pass reports the shadow root when its walk reaches it, after the
     // first paragraph: change that paragraph at exactly that moment.
-    scanner.onShadowRoot = () => {
-      document.getElementById('first')!.textContent = 'DeepSeek arrived mid-scan.';
-    };
-    await scanner.configure(index, allTopics);
-    expect(await settled(scanner)).toEqual(['DeepSeek']);
+    const s = createScanner({
+      onShadowRoot: () => {
+        document.getElementById('first')!.textContent = 'DeepSeek arrived mid-scan.';
+      },
+    });
+    await s.configure(index, allTopics);
+    expect(await settled(s)).toEqual(['DeepSeek']);
   });
 
   it('applies the per-block cap to blocks added later too', async () => {

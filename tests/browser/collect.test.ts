@@ -1,0 +1,59 @@
+/** Text collection against a real DOM: what a segment is, and what is never read. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { blockOf, collectSegments, type Segment } from '../../entrypoints/content/collect';
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+function segments(root: Node = document.body, onShadowRoot?: (r: ShadowRoot) => void): Segment[] {
+  return [...collectSegments(root, onShadowRoot)].filter((s): s is Segment => s !== null);
+}
+
+describe('collectSegments', () => {
+  it('joins text across inline elements, never across blocks', () => {
+    document.body.innerHTML = '<p>export <a href="#">controls</a> on <b>Deep</b>Seek</p><p>second</p><div>third <p>nested</p> after</div>';
+    expect(segments().map((s) => s.text)).toEqual(['export controls on DeepSeek', 'second', 'third ', 'nested', ' after']);
+  });
+
+  it('maps offsets back to the text nodes', () => {
+    document.body.innerHTML = '<p>Deep<b>Seek</b> R1</p>';
+    const [seg] = segments();
+    expect(seg!.nodes.map((n) => n.data)).toEqual(['Deep', 'Seek', ' R1']);
+    expect(seg!.starts).toEqual([0, 4, 8]);
+  });
+
+  it('never reads scripts, styles, forms, editors, opted-out, hidden or aria-hidden text', () => {
+    document.body.innerHTML = `
+      <p>visible DeepSeek</p>
+      <script>var DeepSeek = 1;</script><style>.DeepSeek{}</style>
+      <textarea>DeepSeek</textarea><input value="DeepSeek"><select><option>DeepSeek</option></select>
+      <div contenteditable="true">DeepSeek</div><div contenteditable="plaintext-only">DeepSeek</div>
+      <div data-counterpoint="off">DeepSeek</div><div data-gramm="false">DeepSeek</div>
+      <div hidden>DeepSeek</div><div aria-hidden="true">DeepSeek</div><div style="display:none">DeepSeek</div>
+      <code>DeepSeek</code><pre>DeepSeek</pre>`;
+    expect(segments().map((s) => s.text)).toEqual(['visible DeepSeek']);
+  });
+
+  it('reports open shadow roots and leaves elements the caller skips', () => {
+    document.body.innerHTML = '<p>outside</p><div id="host"></div><div id="ours">our own card</div>';
+    document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<p>inside</p>';
+    const roots: ShadowRoot[] = [];
+    const skipOurs = (el: Element) => el.id === 'ours';
+    const found = [...collectSegments(document.body, (r) => roots.push(r), skipOurs)].filter((s): s is Segment => s !== null);
+    expect(found.map((s) => s.text)).toEqual(['outside']);
+    expect(roots).toHaveLength(1);
+    expect(segments(roots[0]!).map((s) => s.text)).toEqual(['inside']);
+  });
+});
+
+describe('blockOf', () => {
+  it('is the nearest non-inline ancestor, or the shadow root for text placed directly in one', () => {
+    document.body.innerHTML = '<div id="d"><span><b id="b">x</b></span></div><div id="host"></div>';
+    expect(blockOf(document.getElementById('b')!.firstChild!)).toBe(document.getElementById('d'));
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    root.innerHTML = 'direct <i>text</i>';
+    expect(blockOf(root.firstChild!)).toBe(root);
+    expect(blockOf(root.querySelector('i')!.firstChild!)).toBe(root);
+  });
+});
