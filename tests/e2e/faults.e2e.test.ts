@@ -7,43 +7,30 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KINDS, foreignRequests, launch, startTestSite, type Kind, type Session, type Tab } from './harness/browsers';
-import { badge, controlPage, findings, fromContentScript, tabIdFor, textOf, toBackground } from './harness/ext';
-import { cardState, highlightedTexts, hoverOpen, pointAt, settled, sleep, waitUntil } from './harness/page';
+import { describe, expect, it } from 'vitest';
+import { KINDS, useBrowser } from './fixtures';
+import { foreignRequests } from './harness/browsers';
+import { badge, controlPage, findings, textOf, toBackground } from './harness/ext';
+import { sleep, until } from './harness/until';
+import { OptionsPage } from './pages/options';
+import { PopupPage } from './pages/popup';
 import { badgeText } from '../../lib/badge';
-import type { StaticServer } from '../../scripts/lib/serve';
 
 const bundled = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '../..'), 'lib/dataset/dataset.json'), 'utf8')) as { version: string; cards: unknown[] };
 
-let site: StaticServer;
-beforeAll(async () => {
-  site = await startTestSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
-
 type Reply = { ok: boolean; error?: string; value?: unknown };
 
-describe.each(KINDS)('%s', (kind: Kind) => {
-  let session: Session;
-  let control: Tab;
+/** Every highlight range on a page: the tests' pages have none of their own, so these are ours, old or new. */
+const allRanges = (tab: { evaluate<R>(fn: () => R): Promise<R> }) => tab.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
 
-  beforeAll(async () => {
-    session = await launch(kind, site);
-    control = await controlPage(session);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+describe.each(KINDS)('%s', (kind) => {
+  const browser = useBrowser(kind);
 
   /** A fresh article tab (its content script has no cards cached yet). */
   const freshArticle = async () => {
-    const tab = await session.open('/demo-article.html');
-    await tab.front();
-    await settled(tab, 10);
-    return tab;
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    return page;
   };
 
   it('refuses writes (and page-only reads) sent from a content script', async () => {
@@ -54,52 +41,46 @@ describe.each(KINDS)('%s', (kind: Kind) => {
       { type: 'exportDataset' },
       { type: 'getDatasetInfo' },
     ]) {
-      const reply = await fromContentScript<Reply>(article, message);
+      const reply = await article.fromContentScript<Reply>(message);
       expect(reply.ok, message.type).toBe(false);
       expect(reply.error, message.type).toMatch(/refused/);
     }
     // What content scripts may do still works from the same context.
-    const cards = await fromContentScript<Reply>(article, { type: 'getCards', topicId: 'deepseek' });
+    const cards = await article.fromContentScript<Reply>({ type: 'getCards', topicId: 'deepseek' });
     expect(cards.ok).toBe(true);
     expect((cards.value as unknown[]).length).toBeGreaterThan(0);
-    const info = await toBackground<Reply>(control, { type: 'getDatasetInfo' });
+    const info = await toBackground<Reply>(browser.control, { type: 'getDatasetInfo' });
     expect((info.value as { version: string }).version).toBe(bundled.version);
-    await article.close();
   });
 
   it('keeps hover, popup and badge working after the background is stopped', async () => {
     const article = await freshArticle();
-    const tabId = await tabIdFor(control, `${site.origin}/demo-article.html`);
-    await session.stopBackground();
+    const tabId = await browser.tabId('/demo-article.html');
+    await browser.session.stopBackground();
     // Hover needs cards from the background: it wakes up and answers.
-    const card = await hoverOpen(article, 'H800', 'slower links');
+    const card = await article.hover('H800', 'slower links');
     expect(card.cardId).toMatch(/^export-controls-/);
-    await article.press('Escape');
+    await article.closeCard();
 
-    await session.stopBackground();
-    const popup = await session.openExtension(`popup.html?tab=${tabId}`);
-    await waitUntil(() => popup.evaluate(() => document.querySelectorAll('.topics .topic .brief .q').length === 3), 'the popup briefs');
+    await browser.session.stopBackground();
+    const popup = await PopupPage.open(browser.session, tabId);
+    await until(async () => (await popup.topics()).filter((t) => t.question).length === 3, 'the popup briefs');
     await popup.close();
 
-    await session.stopBackground();
-    const before = (await findings(control, tabId)).total;
-    await article.evaluate(() => {
+    await browser.session.stopBackground();
+    const before = (await findings(browser.control, tabId)).total;
+    await article.tab.evaluate(() => {
       const p = document.createElement('p');
       p.textContent = 'Update: DeepSeek again.';
       document.getElementById('article')!.append(p);
     });
-    await waitUntil(async () => (await badge(control, tabId)).text === badgeText(before + 1), 'the badge to follow');
-    await article.close();
+    await until(async () => (await badge(browser.control, tabId)).text === badgeText(before + 1), 'the badge to follow');
   });
 
   it('rebuilds a deleted database from the bundled data, keeps settings, and tells the reader', async () => {
-    await control.evaluate(() => {
-      const input = document.querySelector('input[type="number"]') as HTMLInputElement;
-      input.value = '450';
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    await sleep(300);
-    const deleted = await control.evaluate(
+    await new OptionsPage(browser.control).setHoverDelay(450);
+    await until(async () => (await browser.control.evaluate(() => (document.querySelector('input[type="number"]') as HTMLInputElement).value)) === '450', 'the delay shown');
+    const deleted = await browser.control.evaluate(
       () =>
         new Promise<string>((done) => {
           const request = indexedDB.deleteDatabase('counterpoint');
@@ -110,12 +91,11 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     );
     expect(deleted).toBe('deleted');
     const article = await freshArticle();
-    const card = await hoverOpen(article, 'distillation', 'some evidence');
+    const card = await article.hover('distillation', 'some evidence');
     expect(card.cardId).toBe('distillation-openai-allegation');
-    await article.close();
 
-    const options = await session.openExtension('options.html');
-    const notice = await waitUntil(() => textOf(options, '.notice'), 'the notice');
+    const options = await browser.session.openExtension('options.html');
+    const notice = await until(() => textOf(options, '.notice'), 'the notice');
     expect(notice).toMatch(/missing|could not be read|incomplete/);
     expect(await options.evaluate(() => (document.querySelector('input[type="number"]') as HTMLInputElement).value)).toBe('450');
     expect(await textOf(options, '[data-testid="dataset-counts"]')).toContain(`${bundled.cards.length} cards`);
@@ -123,7 +103,7 @@ describe.each(KINDS)('%s', (kind: Kind) => {
   });
 
   it('repairs a half-written database (a store emptied mid-write)', async () => {
-    const emptied = await control.evaluate(
+    const emptied = await browser.control.evaluate(
       () =>
         new Promise<string>((done) => {
           const open = indexedDB.open('counterpoint');
@@ -142,16 +122,15 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     );
     expect(emptied).toBe('cleared');
     const article = await freshArticle();
-    const card = await hoverOpen(article, 'DeepSeek', 'US Navy');
+    const card = await article.hover('DeepSeek', 'US Navy');
     expect(card.cardId).toBe('deepseek-security-risk');
-    await article.close();
-    const info = await toBackground<Reply>(control, { type: 'getDatasetInfo' });
+    const info = await toBackground<Reply>(browser.control, { type: 'getDatasetInfo' });
     expect((info.value as { cards: number }).cards).toBe(bundled.cards.length);
   });
 
   it('reports a storage quota error clearly and keeps the last saved settings', async () => {
-    const options = await session.openExtension('options.html');
-    await waitUntil(() => options.evaluate(() => !!document.querySelector('form input[type="text"]')), 'the settings form');
+    const options = await browser.session.openExtension('options.html');
+    await until(() => options.evaluate(() => !!document.querySelector('form input[type="text"]')), 'the settings form');
     const long = 'a'.repeat(240);
     let error = '';
     for (let i = 0; i < 60 && !error; i++) {
@@ -184,18 +163,32 @@ describe.each(KINDS)('%s', (kind: Kind) => {
   });
 
   it('made no network request from any part of the extension during the session', async () => {
-    expect(foreignRequests(session)).toEqual([]);
+    // A session's worth of reading: an article, a hover, the popup.
+    const article = await freshArticle();
+    await article.hover('DeepSeek', 'US Navy');
+    const popup = await PopupPage.open(browser.session, await browser.tabId('/demo-article.html'));
+    await popup.close();
+    expect(foreignRequests(browser.session)).toEqual([]);
     // The recorder does see the extension's own traffic: a deliberate request from an extension page shows up.
-    const page = await controlPage(session);
+    const page = await controlPage(browser.session);
     await page.evaluate(() => fetch('http://counterpoint-probe.invalid/x').catch(() => undefined));
-    await waitUntil(async () => foreignRequests(session).some((r) => r.url.includes('counterpoint-probe.invalid')), 'the probe request in the log');
+    await until(async () => foreignRequests(browser.session).some((r) => r.url.includes('counterpoint-probe.invalid')), 'the probe request in the log');
     await page.close();
   });
 
+});
+
+// Reloading the extension ends every extension page of the session, the
+// control page included, so it gets a browser of its own.
+describe.each(KINDS)('%s, extension reload', (kind) => {
+  const browser = useBrowser(kind);
+
   it('an extension reload leaves open tabs with one working set of highlights and no errors', async () => {
-    const article = await freshArticle();
-    const count = (await highlightedTexts(article)).length;
-    await control.evaluate(() => {
+    const article = await browser.open('/demo-article.html');
+    await article.settled(10);
+    const count = await allRanges(article.tab);
+    expect(count).toBeGreaterThan(0);
+    await browser.control.evaluate(() => {
       type Api = { runtime: { reload(): void } };
       const api = ((globalThis as unknown as { browser?: Api }).browser ?? (globalThis as unknown as { chrome: Api }).chrome) as Api;
       setTimeout(() => api.runtime.reload(), 50);
@@ -203,31 +196,28 @@ describe.each(KINDS)('%s', (kind: Kind) => {
     if (kind === 'chromium') {
       // Chromium does not inject the new version into open tabs: the orphaned
       // script notices (WXT's context check) and takes its highlights away.
-      await waitUntil(async () => (await highlightedTexts(article)).length === 0, 'the old highlights to go', 20_000);
+      await until(async () => (await allRanges(article.tab)) === 0, 'the old highlights to go', 20_000);
       // Its listeners are gone too: resting on a former mention opens nothing and throws nothing.
-      const p = await pointAt(article, 'H800', 'slower links');
-      await article.move(p!.x, p!.y, 3);
+      const p = await article.pointAt('H800', 'slower links');
+      await article.tab.move(p!.x, p!.y, 3);
       await sleep(1200);
-      expect((await cardState(article)).open).toBe(false);
-      expect(article.errors).toEqual([]);
+      expect((await article.card()).open).toBe(false);
+      expect(article.tab.errors).toEqual([]);
       // Headless Chromium does not bring back an extension loaded from the
       // command line after runtime.reload(), so the new version is checked in Firefox.
-      await article.close();
       return;
-    } else {
-      // Firefox unloads the old script and injects the new version into open
-      // tabs; highlights keep their names, so the new set replaces the old.
-      await sleep(4000);
-      expect((await highlightedTexts(article)).length).toBe(count);
     }
-    expect(article.errors).toEqual([]);
-    control = await waitUntil(() => controlPage(session).catch(() => null), 'the extension to come back', 20_000);
-    await article.goto('/demo-article.html');
-    await settled(article, 10);
-    expect((await highlightedTexts(article)).length).toBe(count);
-    expect(article.errors).toEqual([]);
-    const card = await hoverOpen(article, 'H800', 'slower links');
-    expect(card.open).toBe(true);
-    await article.close();
+    // Firefox unloads the old script and injects the new version into open
+    // tabs: one set of highlights, not two.
+    await until(async () => (await allRanges(article.tab)) === count && (await article.names().catch(() => null)) !== null, 'one set of highlights from the new script', 20_000);
+    await sleep(2000);
+    expect(await allRanges(article.tab)).toBe(count);
+    expect(article.tab.errors).toEqual([]);
+    await until(() => controlPage(browser.session).catch(() => null), 'the extension to come back', 20_000);
+    await article.tab.goto('/demo-article.html');
+    await article.settled(10);
+    expect(await allRanges(article.tab)).toBe(count);
+    expect(article.tab.errors).toEqual([]);
+    expect((await article.hover('H800', 'slower links')).open).toBe(true);
   });
 });

@@ -6,17 +6,14 @@
  * in tests/fixtures/hostile/; monitor.js there records frame gaps (and long
  * tasks where the engine reports them) for the responsiveness checks.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KINDS, launch, startTestSite, type Session, type Tab } from './harness/browsers';
-import { controlPage, findings, tabIdFor, toTab, workStats, type Findings } from './harness/ext';
-import { cardState, highlightedTexts, hoverOpen, loadedAndQuiet, rangeCount, rangesInside, settled, sleep, waitUntil } from './harness/page';
-import type { StaticServer } from '../../scripts/lib/serve';
+import { describe, expect, it } from 'vitest';
+import { KINDS, useBrowser } from './fixtures';
+import { findings, toTab } from './harness/ext';
+import { sleep, until } from './harness/until';
+import { CARD_HOST } from './pages/reader';
+import { MAX_PAINTED } from '../../lib/limits';
+import type { PageFindings } from '../../lib/protocol';
 
-/** The painting cap, read from the source so the test follows it. */
-const scannerSource = readFileSync(join(import.meta.dirname, '../../entrypoints/content/scanner.ts'), 'utf8');
-const MAX_PAINTED = Number(/export const MAX_PAINTED = (\d+)/.exec(scannerSource)?.[1]);
 /**
  * What is asserted about time: only that the page never froze, a bound of a
  * second that no amount of machine load explains away (this suite caught
@@ -46,120 +43,75 @@ type PageGlobals = {
   __depth: number;
 };
 
-let site: StaticServer;
-beforeAll(async () => {
-  site = await startTestSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
-
 describe.each(KINDS)('%s', (kind) => {
-  let session: Session;
-  let tab: Tab;
-  let control: Tab;
-  let tabId: number;
+  const browser = useBrowser(kind);
 
-  beforeAll(async () => {
-    session = await launch(kind, site);
-    tab = await session.open('/blank.html');
-    control = await controlPage(session);
-    tabId = await waitUntil(() => tabIdFor(control, `${site.origin}/blank.html`).catch(() => null), 'the content script on blank.html');
-    await tab.front();
-  }, 90_000);
-  afterAll(async () => {
-    await session?.close();
-  });
+  /** Opens a hostile page in a fresh tab. */
+  const load = (path: string) => browser.open(path);
 
-  async function load(path: string): Promise<void> {
-    await tab.goto(path);
-    await tab.front();
-  }
-
-  /** Waits until the content script on `path` has finished its full pass, and returns its findings. */
-  function scanned(path: string, timeoutMs = 30_000): Promise<Findings> {
-    const url = `${site.origin}${path}`;
-    return waitUntil(async () => {
-      const f = (await findings(control, tabId).catch(() => null)) as (Findings & { url?: string }) | null;
-      return f && f.url === url && f.state === 'done' ? f : null;
+  /** Waits until the content script on `path` has finished its page-wide pass, and returns its findings. */
+  async function scanned(path: string, timeoutMs = 60_000): Promise<PageFindings> {
+    const tabId = await browser.tabId(path);
+    return until(async () => {
+      const f = await findings(browser.control, tabId).catch(() => null);
+      return f && f.state === 'done' ? f : null;
     }, `the scan of ${path}`, timeoutMs);
   }
 
   it('highlights wiped by the page come back without a DOM change and at its next DOM change, and hovering works while they are gone', async () => {
-    await load('/hostile/clear-highlights.html');
-    const first = await waitUntil(
-      () => tab.evaluate(() => (globalThis as unknown as PageGlobals).__beforeClear.find((r) => r.ranges > 0)),
-      'highlights to be registered before a wipe',
-    );
+    const page = await load('/hostile/clear-highlights.html');
+    const records = () => page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__beforeClear);
+    const first = await until(async () => (await records()).find((r) => r.ranges > 0), 'highlights to be registered before a wipe');
     expect(first.names.length).toBeGreaterThan(0);
     const painted = first.ranges;
 
     // Wiped, with no DOM change: the once-a-second repair puts them back between wipes.
-    await waitUntil(async () => (await rangeCount(tab)) === 0, 'the page to wipe the highlights');
-    const wipedAt = await tab.evaluate(() => performance.now());
-    await sleep(2200);
-    const idleRecords = await tab.evaluate((t) => (globalThis as unknown as PageGlobals).__beforeClear.filter((r) => r.at > t), wipedAt);
-    console.log(`[hostile ${kind}] wiped highlights with no DOM change: ranges seen before the next wipes = ${JSON.stringify(idleRecords.map((r) => r.ranges))}`);
-    expect(idleRecords.some((r) => r.ranges > 0)).toBe(true);
+    await until(async () => (await page.tab.evaluate(() => CSS.highlights.size)) === 0, 'the page to wipe the highlights');
+    const wipedAt = await page.tab.evaluate(() => performance.now());
+    await until(async () => (await records()).some((r) => r.at > wipedAt && r.ranges > 0), 'the repair to put them back before a later wipe');
 
     // A DOM change makes the scanner report, and the painter re-registers everything.
-    const changedAt = await tab.evaluate(() => {
+    const changedAt = await page.tab.evaluate(() => {
       const p = document.createElement('p');
       p.textContent = 'Later, DeepSeek said the H800 cluster was enough.';
       document.getElementById('more')!.append(p);
       return performance.now();
     });
-    const back = await waitUntil(
-      () => tab.evaluate((t) => (globalThis as unknown as PageGlobals).__beforeClear.find((r) => r.at > t && r.ranges > 0), changedAt),
-      'highlights to be re-registered after a DOM change',
-    );
+    const back = await until(async () => (await records()).find((r) => r.at > changedAt && r.ranges > painted), 'highlights re-registered with the new mentions');
     expect(back.names.sort()).toEqual(first.names.sort());
-    expect(back.ranges).toBeGreaterThan(painted);
 
     // Hit-testing does not depend on the registry: with it wiped, a hover still opens the card.
-    await waitUntil(async () => (await rangeCount(tab)) === 0, 'the page to wipe the highlights again');
-    const card = await hoverOpen(tab, 'DeepSeek', 'few H800');
+    await until(async () => (await page.tab.evaluate(() => CSS.highlights.size)) === 0, 'the page to wipe the highlights again');
+    const card = await page.hover('DeepSeek', 'few H800');
     expect(card.cardId).toBeTruthy();
-    await tab.press('Escape');
-    await waitUntil(async () => !(await cardState(tab)).open, 'the card to close');
-    expect(tab.errors).toEqual([]);
+    await page.closeCard();
+    expect(page.tab.errors).toEqual([]);
   });
 
   it('a card whose host the page removed opens again on the next hover', async () => {
-    await load('/hostile/remove-popover.html');
-    await settled(tab, 3);
-    const first = await hoverOpen(tab, 'DeepSeek', 'alleged distillation');
-    await waitUntil(
-      () => tab.evaluate(() => (globalThis as unknown as PageGlobals).__removed >= 1 && !document.querySelector('counterpoint-popover')),
-      'the page to remove the card host',
-    );
+    const page = await load('/hostile/remove-popover.html');
+    await page.settled(3);
+    const removed = () => page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__removed);
+    const first = await page.hover('DeepSeek', 'alleged distillation');
+    await until(async () => (await removed()) >= 1 && (await page.hostCount()) === 0, 'the page to remove the card host');
     // Leave the mention past the close grace period, then come back.
-    await tab.move(2, 2);
+    await page.tab.move(2, 2);
     await sleep(700);
-    const again = await hoverOpen(tab, 'DeepSeek', 'alleged distillation');
-    expect(again.open).toBe(true);
+    const again = await page.hover('DeepSeek', 'alleged distillation');
     expect(again.cardId).toBe(first.cardId);
     expect(again.rect && again.rect.right - again.rect.left).toBeGreaterThan(100);
-    await waitUntil(
-      () => tab.evaluate(() => (globalThis as unknown as PageGlobals).__removed >= 2 && !document.querySelector('counterpoint-popover')),
-      'the page to remove the card host a second time',
-    );
+    await until(async () => (await removed()) >= 2 && (await page.hostCount()) === 0, 'the page to remove the card host a second time');
     // Straight to another mention, without a pause.
-    const other = await hoverOpen(tab, 'DeepSeek', 'Washington').catch(async (error: unknown) => {
-      const state = await tab.evaluate(() => ({ hosts: document.querySelectorAll('counterpoint-popover').length, removed: (globalThis as unknown as PageGlobals).__removed }));
-      throw new Error(`${String(error)}; page state: ${JSON.stringify(state)}, card: ${JSON.stringify(await cardState(tab))}`);
-    });
+    const other = await page.hover('DeepSeek', 'Washington');
     expect(other.open).toBe(true);
-    expect(await tab.evaluate(() => document.querySelectorAll('counterpoint-popover').length)).toBe(1);
-    await tab.press('Escape');
-    expect(tab.errors).toEqual([]);
+    expect(await page.hostCount()).toBe(1);
+    expect(page.tab.errors).toEqual([]);
   });
 
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
-    await load('/hostile/all-unset.html');
-    const texts = await settled(tab, 3);
-    expect(texts).toContain('DeepSeek');
-    const card = await hoverOpen(tab, 'DeepSeek', 'alleged distillation');
+    const page = await load('/hostile/all-unset.html');
+    expect(await page.settled(3)).toContain('DeepSeek');
+    const card = await page.hover('DeepSeek', 'alleged distillation');
     const r = card.rect!;
     const width = r.right - r.left;
     const height = r.bottom - r.top;
@@ -170,102 +122,91 @@ describe.each(KINDS)('%s', (kind) => {
     expect(r.left).toBeGreaterThanOrEqual(0);
     expect(r.right).toBeLessThanOrEqual(card.viewport.width);
     // The card's content is laid out, not a collapsed run of inline text.
-    const display = await tab.evaluate(() => {
-      const c = document.querySelector('counterpoint-popover')!.shadowRoot!.querySelector('.cp-card')!;
-      return getComputedStyle(c).display;
-    });
+    const display = await page.tab.evaluate((selector) => getComputedStyle(document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!).display, CARD_HOST);
     expect(display).not.toBe('inline');
-    await tab.press('Escape');
   });
 
   it("hovering a mention inside the page's open modal <dialog> shows the card on top", async () => {
-    await load('/hostile/modal-dialog.html');
-    await settled(tab, 3);
-    expect(await rangesInside(tab, '#wall')).toBeGreaterThanOrEqual(3);
-    const card = await hoverOpen(tab, 'DeepSeek', 'alleged distillation');
+    const page = await load('/hostile/modal-dialog.html');
+    await page.settled(3);
+    expect(await page.rangesInside('#wall')).toBeGreaterThanOrEqual(3);
+    const card = await page.hover('DeepSeek', 'alleged distillation');
     const r = card.rect!;
-    const hit = await tab.evaluate(
-      ({ x, y }) => {
+    const hit = await page.tab.evaluate(
+      ({ x, y, selector }) => {
         const el = document.elementFromPoint(x, y);
-        const host = document.querySelector('counterpoint-popover');
-        return { onCard: !!el && !!host && (el === host || host.contains(el)), tag: el?.tagName ?? null, dialogOpen: (document.getElementById('wall') as HTMLDialogElement).open };
+        const host = document.querySelector(selector);
+        return { onCard: !!el && !!host && (el === host || host.contains(el)), dialogOpen: (document.getElementById('wall') as HTMLDialogElement).open };
       },
-      { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2 },
+      { x: (r.left + r.right) / 2, y: (r.top + r.bottom) / 2, selector: CARD_HOST },
     );
-    expect(hit).toEqual({ onCard: true, tag: 'COUNTERPOINT-POPOVER', dialogOpen: true });
-    await tab.press('Escape');
-    await waitUntil(async () => !(await cardState(tab)).open, 'the card to close');
+    expect(hit).toEqual({ onCard: true, dialogOpen: true });
   });
 
-  it('keeps up with a DOM that changes every 10 ms for 10 s, with bounded cost', async () => {
-    await load('/hostile/mutation-storm.html');
-    await settled(tab, 3);
+  it('keeps up with a DOM that changes every 10 ms for 10 s, and the page never freezes', async () => {
+    const page = await load('/hostile/mutation-storm.html');
+    await page.settled(3);
     const started = Date.now();
-    await tab.evaluate(() => {
+    await page.tab.evaluate(() => {
       const g = globalThis as unknown as PageGlobals;
       g.__mon.start();
       g.__storm.start(10_000);
     });
-    // At three moments, a paragraph added after that moment must get highlighted soon.
+    // At three moments, a paragraph added after that moment must get highlighted.
     const lags: number[] = [];
     for (const at of [1500, 4500, 7500]) {
       await sleep(Math.max(0, started + at - Date.now()));
-      const n = await tab.evaluate(() => (globalThis as unknown as PageGlobals).__storm.added);
+      const n = await page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__storm.added);
       const t0 = Date.now();
-      await waitUntil(
-        () =>
-          tab.evaluate((n) => {
-            for (const [name, h] of CSS.highlights) {
-              if (!name.startsWith('counterpoint-')) continue;
-              for (const r of h as Highlight) {
+      await until(async () => {
+        const names = Object.values(await page.names());
+        return page.tab.evaluate(
+          ({ names, n }) => {
+            for (const name of names) {
+              for (const r of CSS.highlights.get(name) ?? []) {
                 const p = r.startContainer.parentElement?.closest('#feed p') as HTMLElement | null | undefined;
                 if (p && Number(p.dataset.n) > n) return true;
               }
             }
             return false;
-          }, n),
-        `a paragraph added after #${n} to be highlighted`,
-        15_000,
-      );
+          },
+          { names, n },
+        );
+      }, `a paragraph added after #${n} to be highlighted`);
       lags.push(Date.now() - t0);
     }
-    await waitUntil(() => tab.evaluate(() => !(globalThis as unknown as PageGlobals).__storm.running), 'the storm to end', 15_000);
-    const mon = await tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
-    const storm = await tab.evaluate(() => {
+    await until(() => page.tab.evaluate(() => !(globalThis as unknown as PageGlobals).__storm.running), 'the storm to end');
+    const mon = await page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
+    const storm = await page.tab.evaluate(() => {
       const s = (globalThis as unknown as PageGlobals).__storm;
       return { added: s.added, removed: s.removed };
     });
-    await sleep(500);
-    const end = await tab.evaluate(() => {
-      const paras = document.querySelectorAll('#feed p');
-      const covered = new Set<Element>();
-      let detached = 0;
-      for (const [name, h] of CSS.highlights) {
-        if (!name.startsWith('counterpoint-')) continue;
-        for (const r of h as Highlight) {
-          if (!r.startContainer.isConnected) detached++;
-          const p = r.startContainer.parentElement?.closest('#feed p');
-          if (p) covered.add(p);
-        }
-      }
-      return { paragraphs: paras.length, highlighted: covered.size, detached };
-    });
-    const f = await findings(control, tabId);
+    // After the last change is handled: every paragraph on the page is highlighted, nothing detached is.
+    const end = await until(async () => {
+      const covered = await page.blocksWithHighlights('#feed p');
+      const paragraphs = await page.tab.evaluate(() => document.querySelectorAll('#feed p').length);
+      return covered === paragraphs ? { paragraphs, covered } : null;
+    }, 'every paragraph highlighted');
+    const names = Object.values(await page.names());
+    const detached = await page.tab.evaluate((names) => names.reduce((n, name) => n + [...(CSS.highlights.get(name) ?? [])].filter((r) => !r.startContainer.isConnected).length, 0), names);
+    const tabId = await browser.tabId('/hostile/mutation-storm.html');
+    const f = await findings(browser.control, tabId);
     console.log(
       `[hostile ${kind}] mutation storm: ${storm.added} added / ${storm.removed} removed in ${mon.ms} ms; detection lag ${lags.join(', ')} ms (incl. polling); ` +
         `frames ${mon.frames}, max frame gap ${mon.maxGap} ms, gaps > 50 ms: [${mon.slowFrames.join(', ')}]; ` +
         (mon.longTaskSupported ? `long tasks: ${mon.longTasks.length} [${mon.longTasks.join(', ')}] ms` : 'long tasks: not reported by this engine'),
     );
     expect(storm.added).toBeGreaterThan(300);
-    expect(end).toEqual({ paragraphs: 40, highlighted: 40, detached: 0 });
-    expect(f.total).toBe(await rangeCount(tab));
+    expect(end).toEqual({ paragraphs: 40, covered: 40 });
+    expect(detached).toBe(0);
+    expect(f.total).toBe(await page.rangeCount());
     // At least a frame a second: the page kept rendering.
     expect(mon.frames).toBeGreaterThan(10);
     expect(mon.maxGap).toBeLessThan(FROZEN_MS);
-    const work = await workStats(tab);
+    const work = await page.workStats();
     console.log(`[hostile ${kind}] mutation storm: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
     expect(work.longestMs).toBeLessThan(FROZEN_MS);
-    expect(tab.errors).toEqual([]);
+    expect(page.tab.errors).toEqual([]);
   }, 60_000);
 
   describe('extreme pages stay responsive and are reported', () => {
@@ -273,21 +214,21 @@ describe.each(KINDS)('%s', (kind) => {
     // between 2,000 and 3,000 nested divs, so it gets 2,000; Firefox gets 5,000.
     const depth = kind === 'chromium' ? 2000 : 5000;
     it.each([
-      { page: 'big-text', what: 'one 10 MB text node' },
-      { page: 'many-nodes', what: '100,000 text nodes' },
-      { page: 'deep-nesting', what: `${depth} levels of nesting` },
-      { page: 'many-mentions', what: 'over 10,000 mentions' },
-    ])('$what', async ({ page: name }) => {
+      { name: 'big-text', what: 'one 10 MB text node' },
+      { name: 'many-nodes', what: '100,000 text nodes' },
+      { name: 'deep-nesting', what: `${depth} levels of nesting` },
+      { name: 'many-mentions', what: 'over 10,000 mentions' },
+    ])('$what', async ({ name }) => {
       const path = name === 'deep-nesting' ? `/hostile/${name}.html?depth=${depth}` : `/hostile/${name}.html`;
       const loadStart = Date.now();
-      await load(path);
+      const page = await load(path);
       const loadedMs = Date.now() - loadStart;
-      const f = await scanned(path, 60_000);
+      const f = await scanned(path);
       const scannedMs = Date.now() - loadStart;
       await sleep(1000);
-      const mon = await tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
-      const painted = await rangeCount(tab);
-      const shape = await tab.evaluate(() => {
+      const mon = await page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
+      const painted = await page.rangeCount();
+      const shape = await page.tab.evaluate(() => {
         const g = globalThis as unknown as PageGlobals;
         return { chars: g.__chars, textNodes: g.__textNodes, depth: g.__depth };
       });
@@ -298,7 +239,7 @@ describe.each(KINDS)('%s', (kind) => {
       );
       expect(mon.frames).toBeGreaterThan(1);
       expect(mon.maxGap).toBeLessThan(FROZEN_MS);
-      const work = await workStats(tab);
+      const work = await page.workStats();
       console.log(`[hostile ${kind}] ${name}: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
       expect(work.longestMs).toBeLessThan(FROZEN_MS);
       expect(f.total).toBeGreaterThan(0);
@@ -312,25 +253,13 @@ describe.each(KINDS)('%s', (kind) => {
           expect(f.total).toBeGreaterThan(MAX_PAINTED);
           expect(painted).toBe(0);
           break;
-        case 'many-nodes': {
+        case 'many-nodes':
           expect(shape.textNodes).toBeGreaterThanOrEqual(100_000);
           expect(f.capped).toBe(false);
           expect(painted).toBe(f.total);
           // Every one of the 200 topic rows is highlighted.
-          const rows = await tab.evaluate(() => {
-            const seen = new Set<Element>();
-            for (const [name, h] of CSS.highlights) {
-              if (!name.startsWith('counterpoint-')) continue;
-              for (const r of h as Highlight) {
-                const p = r.startContainer.parentElement?.closest('p');
-                if (p) seen.add(p);
-              }
-            }
-            return seen.size;
-          });
-          expect(rows).toBe(200);
+          expect(await page.blocksWithHighlights('p')).toBe(200);
           break;
-        }
         case 'deep-nesting': {
           expect(shape.depth).toBe(depth);
           expect(f.capped).toBe(false);
@@ -349,19 +278,20 @@ describe.each(KINDS)('%s', (kind) => {
           expect(painted).toBe(MAX_PAINTED);
           break;
       }
-      expect(tab.errors).toEqual([]);
+      expect(page.tab.errors).toEqual([]);
     }, 120_000);
   });
 
   it('leaves textarea, input, contenteditable and opted-out text alone, and typing arrives exactly', async () => {
-    await load('/hostile/editors.html');
-    await settled(tab, 3);
+    const page = await load('/hostile/editors.html');
+    await page.settled(3);
     const noneInside = async () => {
-      expect(await rangesInside(tab, '#plain')).toBeGreaterThanOrEqual(3);
-      for (const sel of ['#ta', '#in', '#ce', '#off']) expect(await rangesInside(tab, sel), sel).toBe(0);
+      expect(await page.rangesInside('#plain')).toBeGreaterThanOrEqual(3);
+      for (const sel of ['#ta', '#in', '#ce', '#off']) expect(await page.rangesInside(sel), sel).toBe(0);
     };
     await noneInside();
     const typed = ' DeepSeek distilled OpenAI models; H800 export controls!';
+    const tab = page.tab;
 
     const ta = await tab.evaluate(() => {
       const el = document.getElementById('ta') as HTMLTextAreaElement;
@@ -401,18 +331,22 @@ describe.each(KINDS)('%s', (kind) => {
   });
 
   it.each(['optout-meta', 'optout-attr'])('a page that opts out (%s) gets no highlights and reports nothing', async (name) => {
-    // Same text on a page that does not opt out is highlighted within the wait below.
-    await load('/hostile/editors.html');
-    await settled(tab, 3);
-    await load(`/hostile/${name}.html`);
-    await loadedAndQuiet(tab, 1500);
-    expect(await tab.evaluate(() => document.getElementById('plain')!.textContent)).toContain('DeepSeek');
-    expect(await highlightedTexts(tab)).toEqual([]);
+    // Same text on a page that does not opt out is highlighted (the control case).
+    const control = await load('/hostile/editors.html');
+    await control.settled(3);
+    const page = await load(`/hostile/${name}.html`);
+    await page.loadedAndQuiet(1500);
+    expect(await page.tab.evaluate(() => document.getElementById('plain')!.textContent)).toContain('DeepSeek');
+    expect(await page.tab.evaluate(() => CSS.highlights.size)).toBe(0);
     // The content script either does not start at all, or only answers that the page opted out.
-    const reply = await toTab<{ value?: { state?: string; total?: number } }>(control, tabId, { type: 'getFindings' }).then(
-      (r) => `answered ${r?.value?.state} with ${r?.value?.total} mentions`,
-      (e: unknown) => `no receiver: ${String(e)}`,
-    );
+    const tabId = await browser.tabId(`/hostile/${name}.html`).catch(() => null);
+    const reply =
+      tabId === null
+        ? 'no receiver'
+        : await toTab<{ value?: { state?: string; total?: number } }>(browser.control, tabId, { type: 'getFindings' }).then(
+            (r) => `answered ${r?.value?.state} with ${r?.value?.total} mentions`,
+            (e: unknown) => `no receiver: ${String(e)}`,
+          );
     expect(reply).toMatch(/^(no receiver|answered opted-out with 0 mentions$)/);
   });
 });

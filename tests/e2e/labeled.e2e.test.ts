@@ -5,23 +5,8 @@
  * notes list, plus editors, forms, opted-out and hidden text). Each block
  * names the mentions it must yield in data-expect.
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KINDS, launch, startTestSite, type Kind, type Session } from './harness/browsers';
-import { settled, sleep } from './harness/page';
-import type { StaticServer } from '../../scripts/lib/serve';
-
-const dataset = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '../..'), 'lib/dataset/dataset.json'), 'utf8')) as { topics: { id: string }[] };
-const topicBySlot = dataset.topics.map((t) => t.id);
-
-let site: StaticServer;
-beforeAll(async () => {
-  site = await startTestSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
+import { describe, expect, it } from 'vitest';
+import { KINDS, useBrowser } from './fixtures';
 
 interface BlockResult {
   expected: string[];
@@ -29,23 +14,18 @@ interface BlockResult {
   label: string;
 }
 
-describe.each(KINDS)('%s', (kind: Kind) => {
-  let session: Session;
-  beforeAll(async () => {
-    session = await launch(kind, site);
-  });
-  afterAll(async () => {
-    await session?.close();
-  });
+describe.each(KINDS)('%s', (kind) => {
+  const browser = useBrowser(kind);
 
   it('finds the labeled mentions with precision ≥ 0.97 and recall ≥ 0.95', async () => {
     const blocks: BlockResult[] = [];
     for (const [path, minimum] of [['/labeled/mentions.html', 20], ['/labeled/lookalikes.html', 0]] as const) {
-      const tab = await session.open(path);
-      if (minimum) await settled(tab, minimum);
-      else await sleep(2500);
+      const page = await browser.open(path);
+      if (minimum) await page.settled(minimum);
+      else await page.loadedAndQuiet(2500);
+      const names = await page.names().catch(() => ({}));
       blocks.push(
-        ...(await tab.evaluate((slots) => {
+        ...(await page.tab.evaluate((names) => {
           const clean = (s: string) => s.replace(/[\u00AD\u200B]/g, '').replace(/\u00A0/g, ' ').replace(/\u2011/g, '-');
           const results = new Map<Element, { expected: string[]; found: string[]; label: string }>();
           for (const el of document.querySelectorAll('[data-expect]')) {
@@ -53,14 +33,12 @@ describe.each(KINDS)('%s', (kind: Kind) => {
             results.set(el, { expected: raw ? raw.split(';') : [], found: [], label: (el.textContent ?? '').trim().slice(0, 60) });
           }
           const stray: string[] = [];
-          for (const [name, h] of CSS.highlights) {
-            const m = /^counterpoint-t(\d+)-/.exec(name);
-            if (!m) continue;
-            for (const r of h as Highlight) {
+          for (const [topic, name] of Object.entries(names)) {
+            for (const r of CSS.highlights.get(name) ?? []) {
               const live = document.createRange();
               live.setStart(r.startContainer, r.startOffset);
               live.setEnd(r.endContainer, r.endOffset);
-              const entry = `${slots[Number(m[1])]}:${clean(live.toString())}`;
+              const entry = `${topic}:${clean(live.toString())}`;
               const block = r.startContainer.parentElement?.closest('[data-expect]');
               const result = block && results.get(block);
               if (result) result.found.push(entry);
@@ -70,9 +48,8 @@ describe.each(KINDS)('%s', (kind: Kind) => {
           const list = [...results.values()];
           if (stray.length) list.push({ expected: [], found: stray, label: '(outside any labeled block)' });
           return list;
-        }, topicBySlot)),
+        }, names)),
       );
-      await tab.close();
     }
 
     let tp = 0;

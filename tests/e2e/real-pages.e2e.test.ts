@@ -6,10 +6,12 @@
  * one page is hovered to check that the card adds nothing but its own host.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KINDS, launch, startTestSite, type Session, type Tab } from './harness/browsers';
-import { controlPage, findings, tabIdFor, type Findings } from './harness/ext';
-import { cardState, elementBoxes, highlightedTexts, hoverOpen, loadedAndQuiet, markupWithoutHost, rangeCount, rangesInside, settled, waitUntil } from './harness/page';
-import type { StaticServer } from '../../scripts/lib/serve';
+import { KINDS, useBrowser } from './fixtures';
+import type { Tab } from './harness/browsers';
+import { findings } from './harness/ext';
+import { until } from './harness/until';
+import { ReaderPage } from './pages/reader';
+import type { PageFindings } from '../../lib/protocol';
 import { corpusSuite } from '../../scripts/lib/corpus';
 
 const RUN = corpusSuite('real pages (e2e)', 'real-pages');
@@ -20,23 +22,12 @@ const PAGES = [
 ];
 
 /**
- * Pages whose own text mentions a topic. Running the suite once and reading
- * the logged totals found none: the snapshots predate the DeepSeek story (the
- * few "Nvidia" mentions are not topic terms). So every test also injects the
- * same probe paragraph into both copies of the page and checks it is
- * highlighted, and the page still matches, with highlights painted.
+ * The snapshots predate the DeepSeek story and hardly mention the topics, so
+ * every test also injects the same probe paragraph into both copies of the
+ * page and checks it is highlighted, and the page still matches, with
+ * highlights painted.
  */
-const WITH_MENTIONS = new Set<string>([]);
-
 const PROBE = 'Counterpoint probe: DeepSeek trained R1 on H800 chips despite US export controls; OpenAI alleged distillation of its models.';
-
-let site: StaticServer;
-beforeAll(async () => {
-  site = await startTestSite();
-});
-afterAll(async () => {
-  await site?.close();
-});
 
 /** Null when equal, else where the two strings part, with some context. */
 function whereTheyDiffer(withExt: string, without: string): string | null {
@@ -65,7 +56,7 @@ async function visit(tab: Tab, url: string): Promise<void> {
     await tab.goto(url);
   } catch (error) {
     if (!/Address rejected/.test(String(error))) throw error;
-    await waitUntil(
+    await until(
       () => tab.evaluate((u) => location.href === u && document.readyState === 'complete', url).catch(() => false),
       `${url} to load after "Address rejected"`,
       30_000,
@@ -89,95 +80,85 @@ function injectProbe(tab: Tab): Promise<boolean> {
 }
 
 describe.skipIf(!RUN).each(KINDS)('%s', (kind) => {
-  let withExt: Session;
-  let without: Session;
-  let extTab: Tab;
-  let plainTab: Tab;
-  let control: Tab;
+  const withExt = useBrowser(kind);
+  const without = useBrowser(kind, { extension: false });
+  let ext: ReaderPage;
+  let plain: ReaderPage;
   let extTabId: number;
   const totals: Record<string, number> = {};
 
   beforeAll(async () => {
-    [withExt, without] = await Promise.all([launch(kind, site), launch(kind, site, { extension: false })]);
-    [extTab, plainTab] = await Promise.all([withExt.open('/blank.html'), without.open('/blank.html')]);
-    control = await controlPage(withExt);
-    extTabId = await waitUntil(() => tabIdFor(control, `${site.origin}/blank.html`).catch(() => null), 'the content script on blank.html');
-    await extTab.front();
+    [ext, plain] = await Promise.all([withExt.session.open('/blank.html'), without.session.open('/blank.html')]).then(([a, b]) => [new ReaderPage(a), new ReaderPage(b)]);
+    extTabId = await withExt.tabId('/blank.html');
+    await ext.tab.front();
   }, 90_000);
-  afterAll(async () => {
-    console.log(`[real-pages ${kind}] findings per page: ${JSON.stringify(totals)}`);
-    await Promise.all([withExt?.close(), without?.close()]);
+  afterAll(() => {
+    console.log(`[real-pages ${kind}] findings per page before the probe: ${JSON.stringify(totals)}`);
   });
 
   /** Loads `name` in both browsers; resolves once the extension has finished its pass and both pages are quiet. */
-  async function loadBoth(name: string): Promise<Findings> {
-    const path = `/real/${name}`;
-    const url = `${site.origin}${path}`;
-    await Promise.all([visit(extTab, url), visit(plainTab, url)]);
-    await extTab.front();
-    const f = await waitUntil(async () => {
-      const value = (await findings(control, extTabId).catch(() => null)) as (Findings & { url?: string }) | null;
+  async function loadBoth(name: string): Promise<PageFindings> {
+    const url = withExt.origin + `/real/${name}`;
+    await Promise.all([visit(ext.tab, url), visit(plain.tab, url)]);
+    await ext.tab.front();
+    const f = await until(async () => {
+      const value = await findings(withExt.control, extTabId).catch(() => null);
       return value && value.url === url && value.state === 'done' ? value : null;
     }, `the extension to finish scanning ${name}`, 30_000);
-    await Promise.all([loadedAndQuiet(extTab, 500), loadedAndQuiet(plainTab, 500)]);
+    await Promise.all([ext.loadedAndQuiet(500), plain.loadedAndQuiet(500)]);
     return f;
   }
 
   it.each(PAGES)('%s: no extra page errors, identical DOM and layout, before and after a mention is painted', async (name) => {
-    const extErrorsBefore = extTab.errors.length;
-    const plainErrorsBefore = plainTab.errors.length;
+    const extErrorsBefore = ext.tab.errors.length;
+    const plainErrorsBefore = plain.tab.errors.length;
     const f = await loadBoth(name);
     totals[name] = f.total;
+    // Whatever the page itself mentions is counted and painted alike.
+    expect(await ext.rangeCount()).toBe(f.total);
 
     // Normalized: the order of the page's own injected foreign <script> tags
     // depends on when the proxy refuses each load (nytimes-1 differed run to
     // run in one browser alone). Everything else is compared as serialized.
-    const [markupWith, markupWithout] = await Promise.all([markupWithoutHost(extTab, true), markupWithoutHost(plainTab, true)]);
+    const [markupWith, markupWithout] = await Promise.all([ext.markup(true), plain.markup(true)]);
     expect(markupWith.length).toBeGreaterThan(1000);
     expect(whereTheyDiffer(markupWith, markupWithout)).toBeNull();
 
-    const [boxesWith, boxesWithout] = await Promise.all([elementBoxes(extTab), elementBoxes(plainTab)]);
+    const [boxesWith, boxesWithout] = await Promise.all([ext.boxes(), plain.boxes()]);
     expect(boxesWith.length).toBeGreaterThan(10);
     expect(firstBoxDifference(boxesWith, boxesWithout)).toBeNull();
 
     // Errors count against us only if the page does not raise them on its own.
-    const plainErrors = plainTab.errors.slice(plainErrorsBefore);
-    const ours = extTab.errors.slice(extErrorsBefore).filter((e) => !plainErrors.includes(e));
+    const plainErrors = plain.tab.errors.slice(plainErrorsBefore);
+    const ours = ext.tab.errors.slice(extErrorsBefore).filter((e) => !plainErrors.includes(e));
     expect(ours).toEqual([]);
 
-    if (WITH_MENTIONS.has(name)) {
-      expect(f.total).toBeGreaterThan(0);
-      expect((await highlightedTexts(extTab)).length).toBeGreaterThan(0);
-    }
-
     // The same probe paragraph in both copies: it gets highlighted, and nothing else changes.
-    const [injectedWith, injectedWithout] = await Promise.all([injectProbe(extTab), injectProbe(plainTab)]);
+    const [injectedWith, injectedWithout] = await Promise.all([injectProbe(ext.tab), injectProbe(plain.tab)]);
     expect(injectedWith).toBe(true);
     expect(injectedWithout).toBe(true);
-    await settled(extTab, 3);
-    expect(await rangesInside(extTab, '#counterpoint-probe')).toBeGreaterThanOrEqual(3);
-    expect(await rangeCount(extTab)).toBe((await findings(control, extTabId)).total);
-    await loadedAndQuiet(plainTab, 0);
-    expect(whereTheyDiffer(await markupWithoutHost(extTab, true), await markupWithoutHost(plainTab, true))).toBeNull();
-    expect(firstBoxDifference(await elementBoxes(extTab), await elementBoxes(plainTab))).toBeNull();
-    const oursAfter = extTab.errors.slice(extErrorsBefore).filter((e) => !plainTab.errors.slice(plainErrorsBefore).includes(e));
+    await ext.settled(3);
+    expect(await ext.rangesInside('#counterpoint-probe')).toBeGreaterThanOrEqual(3);
+    expect(await ext.rangeCount()).toBe((await findings(withExt.control, extTabId)).total);
+    await plain.loadedAndQuiet(0);
+    expect(whereTheyDiffer(await ext.markup(true), await plain.markup(true))).toBeNull();
+    expect(firstBoxDifference(await ext.boxes(), await plain.boxes())).toBeNull();
+    const oursAfter = ext.tab.errors.slice(extErrorsBefore).filter((e) => !plain.tab.errors.slice(plainErrorsBefore).includes(e));
     expect(oursAfter).toEqual([]);
   });
 
   it('hovering a mention on a real page opens the card and adds nothing to the page but the card host', async () => {
-    const name = 'wikipedia.html';
-    await loadBoth(name);
-    await Promise.all([injectProbe(extTab), injectProbe(plainTab)]);
-    await settled(extTab, 3);
-    const errorsBefore = extTab.errors.length;
-    const card = await hoverOpen(extTab, 'DeepSeek', 'Counterpoint probe');
+    await loadBoth('wikipedia.html');
+    await Promise.all([injectProbe(ext.tab), injectProbe(plain.tab)]);
+    await ext.settled(3);
+    const errorsBefore = ext.tab.errors.length;
+    const card = await ext.hover('DeepSeek', 'Counterpoint probe');
     expect(card.cardId).toBeTruthy();
     expect(card.text.length).toBeGreaterThan(40);
     // The host is there (so leaving it out of the comparison matters), and it is the only addition.
-    expect(await extTab.evaluate(() => document.querySelectorAll('counterpoint-popover').length)).toBe(1);
-    expect(whereTheyDiffer(await markupWithoutHost(extTab, true), await markupWithoutHost(plainTab, true))).toBeNull();
-    expect(extTab.errors.slice(errorsBefore)).toEqual([]);
-    await extTab.press('Escape');
-    await waitUntil(async () => !(await cardState(extTab)).open, 'the card to close');
+    expect(await ext.hostCount()).toBe(1);
+    expect(whereTheyDiffer(await ext.markup(true), await plain.markup(true))).toBeNull();
+    expect(ext.tab.errors.slice(errorsBefore)).toEqual([]);
+    await ext.closeCard();
   });
 });

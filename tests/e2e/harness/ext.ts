@@ -1,41 +1,49 @@
 /**
- * Talking to the extension from its own pages, the way the popup and the
- * settings page do: tab lookup, messages to a tab's content script, settings.
+ * Talking to the extension from one of its own pages (a "control" tab on the
+ * settings page), the way the popup and the settings page do: tab lookup,
+ * messages to a tab's content script or to the background, settings storage,
+ * the badge.
  */
+import type { PageFindings } from '../../../lib/protocol';
 import type { Session, Tab } from './browsers';
+import { until } from './until';
 
 type Api = {
   tabs: {
     query(q: object): Promise<{ id?: number; url?: string }[]>;
     sendMessage(id: number, m: unknown, o?: object): Promise<unknown>;
   };
-  storage: { sync: { get(k?: unknown): Promise<Record<string, unknown>>; set(v: object): Promise<void>; clear(): Promise<void> }; local: { get(k?: unknown): Promise<Record<string, unknown>> } };
+  storage: { sync: { get(k?: unknown): Promise<Record<string, unknown>>; set(v: object): Promise<void>; clear(): Promise<void> } };
   runtime: { sendMessage(m: unknown): Promise<unknown> };
+  action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> };
 };
 declare const chrome: Api;
 
 /** An extension page kept open for API calls during a test file. */
-export async function controlPage(session: Session): Promise<Tab> {
+export function controlPage(session: Session): Promise<Tab> {
   return session.openExtension('options.html');
 }
 
+/** The id of the tab showing `url` (asked of each tab's content script: tab URLs are hidden without the "tabs" permission). */
 export function tabIdFor(control: Tab, url: string): Promise<number> {
-  return control.evaluate(async (u) => {
-    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
-    // Without the "tabs" permission tab URLs are hidden: ask each tab's content script where it is.
-    const tabs = await api.tabs.query({});
-    for (const tab of tabs) {
-      if (tab.id === undefined) continue;
-      const reply = (await api.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { value?: { url?: string } } | null;
-      if (reply?.value?.url === u) return tab.id;
-    }
-    throw new Error(`no tab with ${u}`);
-  }, url);
+  return until(
+    () =>
+      control.evaluate(async (u) => {
+        const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
+        for (const tab of await api.tabs.query({})) {
+          if (tab.id === undefined) continue;
+          const reply = (await api.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { value?: { url?: string } } | null;
+          if (reply?.value?.url === u) return tab.id;
+        }
+        return null;
+      }, url),
+    `the content script of a tab on ${url}`,
+  );
 }
 
 export function toTab<T = unknown>(control: Tab, tabId: number, message: object): Promise<T> {
   return control.evaluate(
-    async ({ tabId, message }) => {
+    ({ tabId, message }) => {
       const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
       return api.tabs.sendMessage(tabId, message, { frameId: 0 });
     },
@@ -44,7 +52,7 @@ export function toTab<T = unknown>(control: Tab, tabId: number, message: object)
 }
 
 export function toBackground<T = unknown>(control: Tab, message: object): Promise<T> {
-  return control.evaluate(async (message) => {
+  return control.evaluate((message) => {
     const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
     return api.runtime.sendMessage(message);
   }, message) as Promise<T>;
@@ -71,24 +79,16 @@ export function getSync(control: Tab): Promise<Record<string, unknown>> {
   });
 }
 
-export interface Findings {
-  state: string;
-  total: number;
-  byTopic: Record<string, number>;
-  findings: { topicId: string; text: string; sentence: string }[];
-  capped: boolean;
-}
-
-export async function findings(control: Tab, tabId: number): Promise<Findings> {
-  const reply = await toTab<{ ok: boolean; value: Findings }>(control, tabId, { type: 'getFindings' });
+export async function findings(control: Tab, tabId: number): Promise<PageFindings> {
+  const reply = await toTab<{ ok: boolean; value: PageFindings; error?: string }>(control, tabId, { type: 'getFindings' });
+  if (!reply?.ok) throw new Error(`getFindings failed: ${reply?.error}`);
   return reply.value;
 }
 
 /** Badge text and tooltip of a tab, read from an extension page. */
 export function badge(control: Tab, tabId: number): Promise<{ text: string; title: string }> {
   return control.evaluate(async (tabId) => {
-    type ActionApi = { action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> } };
-    const api = ((globalThis as unknown as { browser?: ActionApi }).browser ?? (globalThis as unknown as { chrome: ActionApi }).chrome) as ActionApi;
+    const api = ((globalThis as unknown as { browser?: Api }).browser ?? chrome) as Api;
     return { text: await api.action.getBadgeText({ tabId }), title: await api.action.getTitle({ tabId }) };
   }, tabId);
 }
@@ -107,30 +107,7 @@ export function pickFile(tab: Tab, selector: string, name: string, text: string)
   );
 }
 
-/** Visible text of an extension page's element (empty when absent). */
+/** Visible text of an element (empty when absent). */
 export function textOf(tab: Tab, selector: string): Promise<string> {
   return tab.evaluate((sel) => document.querySelector(sel)?.textContent ?? '', selector);
-}
-
-/** Sends a message to the background from the page's content script (e2e build probe). */
-export function fromContentScript<T = unknown>(tab: Tab, message: object): Promise<T> {
-  return tab.evaluate(
-    (json) =>
-      new Promise<unknown>((done) => {
-        window.addEventListener('counterpoint-e2e-reply', (e) => done(JSON.parse(String((e as CustomEvent<string>).detail))), { once: true });
-        window.dispatchEvent(new CustomEvent('counterpoint-e2e-call', { detail: json }));
-      }),
-    JSON.stringify(message),
-  ) as Promise<T>;
-}
-
-/** The content script's own work so far: busy time, longest uninterrupted slice, slices (e2e build probe). */
-export function workStats(tab: Tab): Promise<{ busyMs: number; longestMs: number; slices: number }> {
-  return tab.evaluate(
-    () =>
-      new Promise<{ busyMs: number; longestMs: number; slices: number }>((done) => {
-        window.addEventListener('counterpoint-e2e-reply', (e) => done(JSON.parse(String((e as CustomEvent<string>).detail))), { once: true });
-        window.dispatchEvent(new CustomEvent('counterpoint-e2e-stats'));
-      }),
-  );
 }
