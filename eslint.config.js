@@ -35,7 +35,15 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: [{ name: '@/lib/messaging', importNames: ['pageCall'], message: 'Content scripts call the background with contentCall: pageCall is for extension pages.' }] },
+        {
+          paths: [
+            {
+              name: '@/lib/messaging',
+              importNames: ['pageCall'],
+              message: 'Content scripts call the background with contentCall: pageCall is for extension pages.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -59,7 +59,9 @@ export function Card(props: CardProps): JSX.Element {
           ×
         </button>
       </header>
-      <h2 class="cp-question" id={titleId}>{card.question}</h2>
+      <h2 class="cp-question" id={titleId}>
+        {card.question}
+      </h2>
       <p class="cp-summary">{card.summary}</p>
       {card.viewpoints.length > 0 && (
         <section class="cp-views" aria-label={t('cardViewpoints')}>
@@ -96,9 +98,15 @@ export function Card(props: CardProps): JSX.Element {
         <span class="cp-reviewed">{t('cardReviewed', [card.reviewed])}</span>
       </footer>
       <div class="cp-actions">
-        <button type="button" class="cp-link" onClick={trusted(props.onMuteTopic)}>{t('cardMuteTopic', [topicName])}</button>
-        <button type="button" class="cp-link" onClick={trusted(props.onMuteSite)}>{t('cardMuteSite')}</button>
-        <button type="button" class="cp-link" onClick={trusted(props.onOpenSummary)}>{t('cardOpenSummary')}</button>
+        <button type="button" class="cp-link" onClick={trusted(props.onMuteTopic)}>
+          {t('cardMuteTopic', [topicName])}
+        </button>
+        <button type="button" class="cp-link" onClick={trusted(props.onMuteSite)}>
+          {t('cardMuteSite')}
+        </button>
+        <button type="button" class="cp-link" onClick={trusted(props.onOpenSummary)}>
+          {t('cardOpenSummary')}
+        </button>
       </div>
     </div>
   );

@@ -25,11 +25,7 @@ export function Options(): JSX.Element {
   const [newSite, setNewSite] = useState('');
 
   const refresh = async () => {
-    const [index, data, notes] = await Promise.all([
-      pageCall('getIndex', {}),
-      pageCall('getDatasetInfo', {}),
-      pageCall('getNotices', {}),
-    ]);
+    const [index, data, notes] = await Promise.all([pageCall('getIndex', {}), pageCall('getDatasetInfo', {}), pageCall('getNotices', {})]);
     if (index.ok) setTopics(index.value.topics);
     if (data.ok) setInfo(data.value);
     else setStatus({ kind: 'error', text: data.error });
@@ -39,9 +35,9 @@ export function Options(): JSX.Element {
   useEffect(() => {
     void loadSettings().then(setSettings);
     void refresh();
-    void browser.commands.getAll().then((all) =>
-      setShortcuts(all.map((c) => ({ name: c.name ?? '', shortcut: c.shortcut ?? '', description: c.description ?? '' }))),
-    );
+    void browser.commands
+      .getAll()
+      .then((all) => setShortcuts(all.map((c) => ({ name: c.name ?? '', shortcut: c.shortcut ?? '', description: c.description ?? '' }))));
     return watchSettings(setSettings);
   }, []);
 
@@ -85,14 +81,21 @@ export function Options(): JSX.Element {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
 
-  if (!settings) return <main class="options"><p>{t('popupLoading')}</p></main>;
+  if (!settings)
+    return (
+      <main class="options">
+        <p>{t('popupLoading')}</p>
+      </main>
+    );
 
   return (
     <main class="options">
       <h1>{t('optionsTitle')}</h1>
       {notices.length > 0 && (
         <div class="notice" role="alert">
-          {notices.map((n) => <p key={n}>{n}</p>)}
+          {notices.map((n) => (
+            <p key={n}>{n}</p>
+          ))}
         </div>
       )}
       <div aria-live="polite" class="status-slot">
@@ -101,7 +104,9 @@ export function Options(): JSX.Element {
             <p>{status.text}</p>
             {status.details && status.details.length > 0 && (
               <ul class="details">
-                {status.details.map((d) => <li key={d}>{d}</li>)}
+                {status.details.map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
               </ul>
             )}
           </div>
@@ -161,7 +166,11 @@ export function Options(): JSX.Element {
                         void save({ topicStyles: next });
                       }}
                     >
-                      {STYLES.map((s) => <option value={s} key={s}>{t(`style_${s}`)}</option>)}
+                      {STYLES.map((s) => (
+                        <option value={s} key={s}>
+                          {t(`style_${s}`)}
+                        </option>
+                      ))}
                     </select>
                   </label>
                 </td>
@@ -204,11 +213,13 @@ export function Options(): JSX.Element {
       <section aria-labelledby="h-keys">
         <h2 id="h-keys">{t('optionsShortcuts')}</h2>
         <ul>
-          {shortcuts.filter((s) => s.name !== '_execute_action').map((s) => (
-            <li key={s.name}>
-              <kbd>{s.shortcut || t('optionsNoShortcut')}</kbd> {s.description}
-            </li>
-          ))}
+          {shortcuts
+            .filter((s) => s.name !== '_execute_action')
+            .map((s) => (
+              <li key={s.name}>
+                <kbd>{s.shortcut || t('optionsNoShortcut')}</kbd> {s.description}
+              </li>
+            ))}
         </ul>
         <p class="hint">{t('optionsShortcutsHint')}</p>
       </section>
@@ -217,10 +228,16 @@ export function Options(): JSX.Element {
         <h2 id="h-data">{t('optionsDataset')}</h2>
         {info && (
           <dl class="info">
-            <dt>{t('optionsVersion')}</dt><dd data-testid="dataset-version">{info.version} ({t(`origin_${info.origin}`)})</dd>
-            <dt>{t('optionsReviewed')}</dt><dd>{info.reviewed}</dd>
+            <dt>{t('optionsVersion')}</dt>
+            <dd data-testid="dataset-version">
+              {info.version} ({t(`origin_${info.origin}`)})
+            </dd>
+            <dt>{t('optionsReviewed')}</dt>
+            <dd>{info.reviewed}</dd>
             <dt>{t('optionsCounts')}</dt>
-            <dd data-testid="dataset-counts">{t('optionsCountsValue', [String(info.cards), String(info.sources), String(info.facts), String(info.viewpoints)])}</dd>
+            <dd data-testid="dataset-counts">
+              {t('optionsCountsValue', [String(info.cards), String(info.sources), String(info.facts), String(info.viewpoints)])}
+            </dd>
           </dl>
         )}
         <div class="buttons">
@@ -236,8 +253,12 @@ export function Options(): JSX.Element {
               }}
             />
           </label>
-          <button type="button" onClick={() => void exportData()}>{t('optionsExport')}</button>
-          <button type="button" onClick={() => void reset()}>{t('optionsReset')}</button>
+          <button type="button" onClick={() => void exportData()}>
+            {t('optionsExport')}
+          </button>
+          <button type="button" onClick={() => void reset()}>
+            {t('optionsReset')}
+          </button>
         </div>
       </section>
     </main>

@@ -107,12 +107,19 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
     }
   };
 
-  if (view.kind === 'loading' || !settings) return <main class="popup"><p>{t('popupLoading')}</p></main>;
+  if (view.kind === 'loading' || !settings)
+    return (
+      <main class="popup">
+        <p>{t('popupLoading')}</p>
+      </main>
+    );
   if (view.kind === 'restricted') {
     return (
       <main class="popup">
         <Header />
-        <p class="state" role="status">{view.reason}</p>
+        <p class="state" role="status">
+          {view.reason}
+        </p>
       </main>
     );
   }
@@ -120,7 +127,9 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
     return (
       <main class="popup">
         <Header />
-        <p class="state" role="status">{t('popupMissing')}</p>
+        <p class="state" role="status">
+          {t('popupMissing')}
+        </p>
         <button type="button" class="primary" onClick={() => void browser.tabs.reload(view.tabId).then(() => window.close())}>
           {t('popupReload')}
         </button>
@@ -135,7 +144,11 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   return (
     <main class="popup">
       <Header />
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
       <label class="switch">
         <input
           type="checkbox"
@@ -147,10 +160,26 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
         />
         {t('popupSiteSwitch', [site || '—'])}
       </label>
-      {f.state === 'scanning' && <p class="state" role="status">{t('popupScanning')}</p>}
-      {f.state === 'off-site' && <p class="state" role="status">{t('popupSiteOff')}</p>}
-      {f.state === 'opted-out' && <p class="state" role="status">{t('popupOptedOut')}</p>}
-      {f.state === 'done' && f.total === 0 && <p class="state" role="status">{t('popupNone')}</p>}
+      {f.state === 'scanning' && (
+        <p class="state" role="status">
+          {t('popupScanning')}
+        </p>
+      )}
+      {f.state === 'off-site' && (
+        <p class="state" role="status">
+          {t('popupSiteOff')}
+        </p>
+      )}
+      {f.state === 'opted-out' && (
+        <p class="state" role="status">
+          {t('popupOptedOut')}
+        </p>
+      )}
+      {f.state === 'done' && f.total === 0 && (
+        <p class="state" role="status">
+          {t('popupNone')}
+        </p>
+      )}
       {f.capped && <p class="state">{t('popupCapped', [String(f.findings.length), String(f.total)])}</p>}
       {foundTopics.length > 0 && (
         <section aria-label={t('popupTopics')}>
@@ -163,7 +192,9 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
                 <li key={topic.id} class="topic" data-topic={topic.id}>
                   <div class="topic-row">
                     <span class="topic-name">{topic.name}</span>
-                    <span class="bar" aria-hidden="true"><span style={{ width: `${(count / max) * 100}%` }} /></span>
+                    <span class="bar" aria-hidden="true">
+                      <span style={{ width: `${(count / max) * 100}%` }} />
+                    </span>
                     <span class="count">{t('popupCount', [String(count)])}</span>
                   </div>
                   {brief && <Brief card={brief} />}
@@ -196,11 +227,7 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
           <ol class="mentions">
             {f.findings.slice(0, 200).map((m) => (
               <li key={m.index}>
-                <button
-                  type="button"
-                  class="mention"
-                  onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}
-                >
+                <button type="button" class="mention" onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}>
                   <strong>{m.text}</strong> <span>{m.sentence}</span>
                 </button>
               </li>
@@ -209,7 +236,9 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
         </section>
       )}
       <footer>
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>{t('popupSettings')}</button>
+        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+          {t('popupSettings')}
+        </button>
       </footer>
     </main>
   );

@@ -25,7 +25,11 @@ export function rankCards<C extends CardLike>(cards: C[], sentence: string, para
 
 /** Score of one card for a mention's context; exposed for tests and dataset tooling. */
 export function cardScore(card: CardLike, sentence: string, paragraph: string): number {
-  return scoreTokens(card, tokenize(sentence).map((t) => t.norm), tokenize(paragraph).map((t) => t.norm));
+  return scoreTokens(
+    card,
+    tokenize(sentence).map((t) => t.norm),
+    tokenize(paragraph).map((t) => t.norm),
+  );
 }
 
 function scoreTokens(card: CardLike, s: string[], p: string[]): number {

@@ -102,7 +102,10 @@ export function normalizeSite(input: string): string {
   } catch {
     return '';
   }
-  host = host.replace(/\/.*$/, '').replace(/:\d+$/, '').replace(/^www\./, '');
+  host = host
+    .replace(/\/.*$/, '')
+    .replace(/:\d+$/, '')
+    .replace(/^www\./, '');
   return /^[a-z0-9.-]+$/.test(host) || /^\[[0-9a-f:]+\]$/.test(host) ? host : '';
 }
 

@@ -63,7 +63,13 @@ const seedParas = [...readFileSync(join(root, 'tests/fixtures/demo-article.html'
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 function withSeeds(html: string): string {
-  const chunks = [0, 1, 2, 3, 4].map((i) => `<p>${seedParas.slice(i * 3, i * 3 + 3).map(escapeHtml).join('</p><p>')}</p>`);
+  const chunks = [0, 1, 2, 3, 4].map(
+    (i) =>
+      `<p>${seedParas
+        .slice(i * 3, i * 3 + 3)
+        .map(escapeHtml)
+        .join('</p><p>')}</p>`,
+  );
   let n = 0;
   // After the 1st, 5th, 15th, 40th and 80th closing </p>, or at the end of <body>.
   const marks = new Set([1, 5, 15, 40, 80]);
@@ -94,7 +100,10 @@ for (const file of realPages ? readdirSync(realPages).filter((f) => f.endsWith('
     paras.push(p);
     size += p.length;
   }
-  writeFileSync(join(pagesDir, 'generated-10mb.html'), `<!doctype html><html><head><meta charset="utf-8"><title>10 MB</title></head><body><h1>Generated 10 MB page</h1>${paras.join('')}</body></html>`);
+  writeFileSync(
+    join(pagesDir, 'generated-10mb.html'),
+    `<!doctype html><html><head><meta charset="utf-8"><title>10 MB</title></head><body><h1>Generated 10 MB page</h1>${paras.join('')}</body></html>`,
+  );
   pages.push('generated-10mb.html');
 }
 
@@ -163,7 +172,9 @@ for (const file of pages) {
     longestSliceMs: longest,
   };
   rows.push(row);
-  console.log(`${file}: ours ${row.oursMs.toFixed(1)} ms (floor ${row.floorMs.toFixed(1)}, x${row.ratioToFloor.toFixed(2)}), mark.js ${row.markjsMs.toFixed(1)} ms (x${row.markjsOverOurs.toFixed(1)}), longest slice ${row.longestSliceMs.toFixed(1)} ms, ${row.mentions} mentions`);
+  console.log(
+    `${file}: ours ${row.oursMs.toFixed(1)} ms (floor ${row.floorMs.toFixed(1)}, x${row.ratioToFloor.toFixed(2)}), mark.js ${row.markjsMs.toFixed(1)} ms (x${row.markjsOverOurs.toFixed(1)}), longest slice ${row.longestSliceMs.toFixed(1)} ms, ${row.mentions} mentions`,
+  );
 }
 
 // Incremental: the largest real page, then 100 appended paragraphs.
@@ -234,8 +245,14 @@ for (const r of rows) {
 console.log(`\nmedian ours/floor (real pages): ${summary.medianRatioToFloor.toFixed(2)}   (target ≤ 2)`);
 console.log(`median mark.js/ours (real pages): ${summary.medianMarkjsOverOurs.toFixed(1)}   (target ≥ 5)`);
 console.log(`longest slice of ours anywhere: ${summary.longestSliceMs.toFixed(1)} ms   (target < 50)`);
-console.log(`incremental on ${large}: full pass ${fullLarge.oursMs.toFixed(1)} ms, +100 paragraphs ${inc100.busyMs.toFixed(1)} ms, +10 paragraphs ${inc10.busyMs.toFixed(1)} ms`);
-console.log(`infinite scroll, ${rounds} rounds: busy per round early ${median(early).toFixed(2)} ms, late ${median(late).toFixed(2)} ms (x${summary.infiniteScroll.lateOverEarly.toFixed(2)}), ${scroll.mentions} mentions tracked, heap ${heapCdp.toFixed(1)} MB`);
+console.log(
+  `incremental on ${large}: full pass ${fullLarge.oursMs.toFixed(1)} ms, +100 paragraphs ${inc100.busyMs.toFixed(1)} ms, +10 paragraphs ${inc10.busyMs.toFixed(1)} ms`,
+);
+console.log(
+  `infinite scroll, ${rounds} rounds: busy per round early ${median(early).toFixed(2)} ms, late ${median(late).toFixed(2)} ms (x${summary.infiniteScroll.lateOverEarly.toFixed(2)}), ${scroll.mentions} mentions tracked, heap ${heapCdp.toFixed(1)} MB`,
+);
 console.log(`matcher alone: ${JSON.stringify(matcher)}`);
-console.log(`popup on a page with ${popup.mentions} mentions: summary shown at ${popup.firstContentMs.toFixed(0)} ms, document loaded at ${popup.domLoadedMs.toFixed(0)} ms (median of ${popup.runs - 1} warm runs; target < 100 ms)`);
+console.log(
+  `popup on a page with ${popup.mentions} mentions: summary shown at ${popup.firstContentMs.toFixed(0)} ms, document loaded at ${popup.domLoadedMs.toFixed(0)} ms (median of ${popup.runs - 1} warm runs; target < 100 ms)`,
+);
 console.log(`\nwritten to ${join(out, 'results.json')}`);

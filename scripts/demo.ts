@@ -70,7 +70,10 @@ async function askArticle(): Promise<{ tabId: number; findings: Findings } | nul
   return worker.evaluate(async (url) => {
     for (const tab of await chrome.tabs.query({})) {
       if (tab.id === undefined) continue;
-      const reply = (await chrome.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { ok?: boolean; value?: Findings & { url?: string } } | null;
+      const reply = (await chrome.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as {
+        ok?: boolean;
+        value?: Findings & { url?: string };
+      } | null;
       if (reply?.ok && reply.value?.url === url) return { tabId: tab.id, findings: reply.value };
     }
     return null;
@@ -111,7 +114,9 @@ const restOn = async (p: { x: number; y: number }) => {
 if (!headless) {
   const point = await findClaim();
   if (point) await restOn(point);
-  console.log('Chromium is open with Counterpoint loaded, and a card is open on the article. Hover any underlined term. Close the browser or press Ctrl+C to stop.');
+  console.log(
+    'Chromium is open with Counterpoint loaded, and a card is open on the article. Hover any underlined term. Close the browser or press Ctrl+C to stop.',
+  );
   await new Promise<void>((done) => context.on('close', () => done()));
   await server.close();
   process.exit(0);
@@ -129,7 +134,10 @@ if (point) {
   // The card is the one element Counterpoint adds: a popover at the end of <body>.
   cardOpened = await page
     .waitForFunction(() => [...document.querySelectorAll('body > [popover]')].some((el) => el.matches(':popover-open')), null, { timeout: 10_000 })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   await page.waitForTimeout(400);
   await page.screenshot({ path: join(out, 'card-over-article.png') });
 }

@@ -1,7 +1,7 @@
 /**
  * `npm test`: every layer, in the order that fails fastest.
  *
- *   lint → typecheck → unit (Node) → browser layer (content-script parts in
+ *   format → lint → typecheck → unit (Node) → browser layer (content-script parts in
  *   Chromium) → build both browsers → bundle checks and web-ext lint → e2e
  *   build → end-to-end in Chromium and Firefox
  *
@@ -14,6 +14,7 @@ import { corpus, CORPUS_ENV } from './lib/corpus';
 
 /** Each step is an npm script from package.json: one source for every command. */
 const STEPS: { name: string; script: string }[] = [
+  { name: 'format', script: 'format:check' },
   { name: 'lint', script: 'lint' },
   { name: 'typecheck', script: 'typecheck' },
   { name: 'unit tests', script: 'test:unit' },

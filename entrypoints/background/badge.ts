@@ -8,9 +8,7 @@ import { badgeText } from '@/lib/badge';
 
 export async function setBadge(tabId: number, total: number): Promise<void> {
   const text = badgeText(total);
-  const title = total
-    ? browser.i18n.getMessage('badgeTitle', [String(total)])
-    : browser.i18n.getMessage('actionTitle');
+  const title = total ? browser.i18n.getMessage('badgeTitle', [String(total)]) : browser.i18n.getMessage('actionTitle');
   await Promise.all([
     browser.action.setBadgeText({ tabId, text }),
     browser.action.setTitle({ tabId, title }),

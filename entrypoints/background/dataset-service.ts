@@ -33,7 +33,10 @@ export function bundledDataset(): Dataset {
   const parsed = parseDataset(bundledJson);
   if (!parsed.ok) {
     // The build's tests validate this file, so this is a packaging fault.
-    throw new DatasetError('The bundled dataset is invalid', parsed.issues.map((i) => `${i.path}: ${i.message}`));
+    throw new DatasetError(
+      'The bundled dataset is invalid',
+      parsed.issues.map((i) => `${i.path}: ${i.message}`),
+    );
   }
   return parsed.dataset;
 }
@@ -72,7 +75,7 @@ export class DatasetService {
     if (!meta && (await this.db.meta.count().catch(() => -1)) !== 0) {
       await this.rebuild('The stored dataset was incomplete.');
     } else if (!meta && (await this.loadedBefore())) {
-      await addNotice('The extension\'s database was missing (deleted or cleared). Counterpoint reloaded its bundled dataset; your settings were kept.');
+      await addNotice("The extension's database was missing (deleted or cleared). Counterpoint reloaded its bundled dataset; your settings were kept.");
     }
     const loaded = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
     await this.publishIndex();
@@ -146,7 +149,10 @@ export class DatasetService {
   async importText(text: string): Promise<DatasetInfo> {
     const parsed = parseDatasetText(text);
     if (!parsed.ok) {
-      throw new DatasetError('This file is not a valid Counterpoint dataset; nothing was changed.', parsed.issues.map((i) => `${i.path}: ${i.message}`));
+      throw new DatasetError(
+        'This file is not a valid Counterpoint dataset; nothing was changed.',
+        parsed.issues.map((i) => `${i.path}: ${i.message}`),
+      );
     }
     await this.ensureReady();
     const meta = await replaceDataset(this.db, parsed.dataset, 'imported', bundledDataset().version);

@@ -43,12 +43,7 @@ export class CounterpointDb extends Dexie {
  * Replaces all data in one transaction. If anything throws, Dexie aborts the
  * transaction and the previous data stays as it was.
  */
-export async function replaceDataset(
-  db: CounterpointDb,
-  data: Dataset,
-  origin: MetaRow['origin'],
-  bundledVersion: string,
-): Promise<MetaRow> {
+export async function replaceDataset(db: CounterpointDb, data: Dataset, origin: MetaRow['origin'], bundledVersion: string): Promise<MetaRow> {
   const meta: MetaRow = {
     key: 'dataset',
     version: data.version,

@@ -24,14 +24,62 @@ export interface Segment {
 }
 
 const SKIP_TAGS = new Set([
-  'SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'BUTTON',
-  'CODE', 'PRE', 'KBD', 'SAMP', 'SVG', 'MATH', 'CANVAS', 'VIDEO', 'AUDIO', 'OBJECT', 'EMBED', 'HEAD', 'TITLE',
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'TEXTAREA',
+  'INPUT',
+  'SELECT',
+  'OPTION',
+  'BUTTON',
+  'CODE',
+  'PRE',
+  'KBD',
+  'SAMP',
+  'SVG',
+  'MATH',
+  'CANVAS',
+  'VIDEO',
+  'AUDIO',
+  'OBJECT',
+  'EMBED',
+  'HEAD',
+  'TITLE',
 ]);
 
 /** Elements that flow inside a line of text; everything else starts a new segment. */
 const INLINE_TAGS = new Set([
-  'A', 'ABBR', 'B', 'BDI', 'BDO', 'CITE', 'DATA', 'DFN', 'EM', 'FONT', 'I', 'INS', 'DEL', 'LABEL', 'MARK',
-  'Q', 'S', 'SMALL', 'SPAN', 'STRONG', 'SUB', 'SUP', 'TIME', 'U', 'VAR', 'WBR', 'NOBR', 'TT', 'BIG', 'STRIKE',
+  'A',
+  'ABBR',
+  'B',
+  'BDI',
+  'BDO',
+  'CITE',
+  'DATA',
+  'DFN',
+  'EM',
+  'FONT',
+  'I',
+  'INS',
+  'DEL',
+  'LABEL',
+  'MARK',
+  'Q',
+  'S',
+  'SMALL',
+  'SPAN',
+  'STRONG',
+  'SUB',
+  'SUP',
+  'TIME',
+  'U',
+  'VAR',
+  'WBR',
+  'NOBR',
+  'TT',
+  'BIG',
+  'STRIKE',
 ]);
 
 /** True for an element whose subtree is never scanned. */
@@ -46,8 +94,7 @@ export function isSkipped(el: Element): boolean {
 
 /** Does the page as a whole opt out (`<meta name="counterpoint" content="off">`)? */
 export function pageOptsOut(doc: Document): boolean {
-  return doc.querySelector('meta[name="counterpoint"][content="off" i]') !== null ||
-    doc.documentElement.getAttribute('data-counterpoint') === 'off';
+  return doc.querySelector('meta[name="counterpoint"][content="off" i]') !== null || doc.documentElement.getAttribute('data-counterpoint') === 'off';
 }
 
 export function isInline(el: Element): boolean {
@@ -153,9 +200,10 @@ function isVisible(el: Element, cache: Map<Element, boolean>): boolean {
   const known = cache.get(el);
   if (known !== undefined) return known;
   const html = el as HTMLElement;
-  const result = typeof html.checkVisibility === 'function'
-    ? html.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: false } as CheckVisibilityOptions)
-    : true;
+  const result =
+    typeof html.checkVisibility === 'function'
+      ? html.checkVisibility({ visibilityProperty: true, contentVisibilityAuto: false } as CheckVisibilityOptions)
+      : true;
   cache.set(el, result);
   return result;
 }

@@ -314,7 +314,12 @@ export class Scanner {
     const start = c.start + offset;
     const end = c.end + offset;
     const at = locate(seg, start, end);
-    if (record.mentions.length >= MAX_PER_BLOCK || this.retained >= MAX_RETAINED || at.startNode.length > MAX_NODE_CHARS || at.endNode.length > MAX_NODE_CHARS) {
+    if (
+      record.mentions.length >= MAX_PER_BLOCK ||
+      this.retained >= MAX_RETAINED ||
+      at.startNode.length > MAX_NODE_CHARS ||
+      at.endNode.length > MAX_NODE_CHARS
+    ) {
       this.overflow[c.topicId] = (this.overflow[c.topicId] ?? 0) + 1;
       return;
     }

@@ -18,10 +18,7 @@ const Text = v.pipe(
   v.check((s) => !/[<>]/.test(s), 'must be plain text (no "<" or ">")'),
 );
 
-const Id = v.pipe(
-  v.string(),
-  v.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase slug (a-z, 0-9, "-")'),
-);
+const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase slug (a-z, 0-9, "-")'));
 
 /** ISO date: YYYY-MM-DD, or YYYY-MM / YYYY where the source only gives that. */
 const IsoDate = v.pipe(
@@ -177,9 +174,21 @@ export function parseDatasetText(text: string): ParseResult {
 
 function checkReferences(data: Dataset): DatasetIssue[] {
   const issues: DatasetIssue[] = [];
-  const topicIds = unique(data.topics.map((t) => t.id), 'topics', issues);
-  const sourceIds = unique(data.sources.map((s) => s.id), 'sources', issues);
-  unique(data.cards.map((c) => c.id), 'cards', issues);
+  const topicIds = unique(
+    data.topics.map((t) => t.id),
+    'topics',
+    issues,
+  );
+  const sourceIds = unique(
+    data.sources.map((s) => s.id),
+    'sources',
+    issues,
+  );
+  unique(
+    data.cards.map((c) => c.id),
+    'cards',
+    issues,
+  );
   const cueNames = new Set(Object.keys(data.cues));
 
   data.topics.forEach((topic, ti) => {

@@ -4,7 +4,10 @@
  */
 import { compileMatcher, scanBlock, type MatcherSpec } from './index';
 
-const WORDS = 'the model was trained on chips that the lab bought before new rules on exports took effect and analysts say costs were higher than reported while rivals raised spending'.split(' ');
+const WORDS =
+  'the model was trained on chips that the lab bought before new rules on exports took effect and analysts say costs were higher than reported while rivals raised spending'.split(
+    ' ',
+  );
 
 function text(bytes: number): string {
   const parts: string[] = [];

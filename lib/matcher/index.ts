@@ -128,12 +128,16 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
       if (!tokens.length) continue;
       // Short all-caps cues (AI, LLM, GPU) are acronyms: "ai" or "Gpu" in running text are not them.
       const exact = /^[A-Z0-9]{1,4}$/.test(phrase.trim()) ? tokens.map((t) => t.raw) : undefined;
-      insert(root, tokens.map((t) => t.norm), {
-        joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
-        exact,
-        length: tokens.length,
-        payload: { kind: 'cue', name },
-      });
+      insert(
+        root,
+        tokens.map((t) => t.norm),
+        {
+          joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
+          exact,
+          length: tokens.length,
+          payload: { kind: 'cue', name },
+        },
+      );
     }
   }
   const firstPairs = new Uint8Array(65536);
@@ -192,7 +196,7 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
     const second = t.ends[i]! - s > 1 ? lower.charCodeAt(s + 1) : -1;
     if (direct && !m.firstPairs[pairKey(lower.charCodeAt(s), second)]) continue;
     let node = m.root.children.get(norm(i));
-    for (let j = i; node; ) {
+    for (let j = i; node;) {
       for (const entry of node.entries) {
         if (!entryFits(entry, text, t, i)) continue;
         const start = t.starts[i]!;

@@ -40,7 +40,11 @@ const bench = {
   async ours(): Promise<{ busyMs: number; wallMs: number; longestMs: number; slices: number; mentions: number }> {
     scanner?.stop();
     painter?.destroy();
-    painter = new Painter(document, index.topics.map((t) => t.id), {});
+    painter = new Painter(
+      document,
+      index.topics.map((t) => t.id),
+      {},
+    );
     scanner = new Scanner(document, painter);
     resetStats();
     const t0 = performance.now();

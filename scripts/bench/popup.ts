@@ -12,7 +12,9 @@ import { chromium } from 'playwright-core';
 import { startServer } from '../lib/serve';
 import { CHROMIUM_FLAGS, loadExtension } from '../lib/chromium';
 
-declare const chrome: { tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; sendMessage(id: number, m: unknown, o: object): Promise<unknown> } };
+declare const chrome: {
+  tabs: { query(q: object): Promise<{ id?: number; url?: string }[]>; sendMessage(id: number, m: unknown, o: object): Promise<unknown> };
+};
 
 export interface PopupFigures {
   mentions: number;
@@ -48,7 +50,9 @@ export async function benchPopup(root: string, chromiumPath: string, runs = 10):
     const { tabId, mentions } = await probe.evaluate(async (url) => {
       for (const tab of await chrome.tabs.query({})) {
         if (tab.id === undefined) continue;
-        const reply = (await chrome.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as { value?: { url: string; total: number } } | null;
+        const reply = (await chrome.tabs.sendMessage(tab.id, { type: 'getFindings' }, { frameId: 0 }).catch(() => null)) as {
+          value?: { url: string; total: number };
+        } | null;
         if (reply?.value?.url === url) return { tabId: tab.id, mentions: reply.value.total };
       }
       throw new Error('tab not found');

@@ -23,7 +23,11 @@ afterEach(() => {
 });
 
 function createScanner(options: ScannerOptions = {}): Scanner {
-  painter = new Painter(document, index.topics.map((t) => t.id), {});
+  painter = new Painter(
+    document,
+    index.topics.map((t) => t.id),
+    {},
+  );
   scanner = new Scanner(document, painter, options);
   return scanner;
 }

@@ -9,9 +9,7 @@ import { describe, expect, it } from 'vitest';
 const builds = ['.output/chrome-mv3', '.output/firefox-mv3'];
 
 function files(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 describe.each(builds)('%s', (dir) => {

@@ -16,12 +16,16 @@ import { OptionsPage } from './pages/options';
 import { PopupPage } from './pages/popup';
 import { badgeText } from '../../lib/badge';
 
-const bundled = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '../..'), 'lib/dataset/dataset.json'), 'utf8')) as { version: string; cards: unknown[] };
+const bundled = JSON.parse(readFileSync(join(resolve(import.meta.dirname, '../..'), 'lib/dataset/dataset.json'), 'utf8')) as {
+  version: string;
+  cards: unknown[];
+};
 
 type Reply = { ok: boolean; error?: string; value?: unknown };
 
 /** Every highlight range on a page: the tests' pages have none of their own, so these are ours, old or new. */
-const allRanges = (tab: { evaluate<R>(fn: () => R): Promise<R> }) => tab.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
+const allRanges = (tab: { evaluate<R>(fn: () => R): Promise<R> }) =>
+  tab.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
 
 describe.each(KINDS)('%s', (kind) => {
   const browser = useBrowser(kind);
@@ -79,7 +83,10 @@ describe.each(KINDS)('%s', (kind) => {
 
   it('rebuilds a deleted database from the bundled data, keeps settings, and tells the reader', async () => {
     await new OptionsPage(browser.control).setHoverDelay(450);
-    await until(async () => (await browser.control.evaluate(() => (document.querySelector('input[type="number"]') as HTMLInputElement).value)) === '450', 'the delay shown');
+    await until(
+      async () => (await browser.control.evaluate(() => (document.querySelector('input[type="number"]') as HTMLInputElement).value)) === '450',
+      'the delay shown',
+    );
     const deleted = await browser.control.evaluate(
       () =>
         new Promise<string>((done) => {
@@ -175,7 +182,6 @@ describe.each(KINDS)('%s', (kind) => {
     await until(async () => foreignRequests(browser.session).some((r) => r.url.includes('counterpoint-probe.invalid')), 'the probe request in the log');
     await page.close();
   });
-
 });
 
 // Reloading the extension ends every extension page of the session, the
@@ -209,7 +215,11 @@ describe.each(KINDS)('%s, extension reload', (kind) => {
     }
     // Firefox unloads the old script and injects the new version into open
     // tabs: one set of highlights, not two.
-    await until(async () => (await allRanges(article.tab)) === count && (await article.names().catch(() => null)) !== null, 'one set of highlights from the new script', 20_000);
+    await until(
+      async () => (await allRanges(article.tab)) === count && (await article.names().catch(() => null)) !== null,
+      'one set of highlights from the new script',
+      20_000,
+    );
     await sleep(2000);
     expect(await allRanges(article.tab)).toBe(count);
     expect(article.tab.errors).toEqual([]);

@@ -52,10 +52,14 @@ describe.each(KINDS)('%s', (kind) => {
   /** Waits until the content script on `path` has finished its page-wide pass, and returns its findings. */
   async function scanned(path: string, timeoutMs = 60_000): Promise<PageFindings> {
     const tabId = await browser.tabId(path);
-    return until(async () => {
-      const f = await findings(browser.control, tabId).catch(() => null);
-      return f && f.state === 'done' ? f : null;
-    }, `the scan of ${path}`, timeoutMs);
+    return until(
+      async () => {
+        const f = await findings(browser.control, tabId).catch(() => null);
+        return f && f.state === 'done' ? f : null;
+      },
+      `the scan of ${path}`,
+      timeoutMs,
+    );
   }
 
   it('highlights wiped by the page come back without a DOM change and at its next DOM change, and hovering works while they are gone', async () => {
@@ -77,7 +81,10 @@ describe.each(KINDS)('%s', (kind) => {
       document.getElementById('more')!.append(p);
       return performance.now();
     });
-    const back = await until(async () => (await records()).find((r) => r.at > changedAt && r.ranges > painted), 'highlights re-registered with the new mentions');
+    const back = await until(
+      async () => (await records()).find((r) => r.at > changedAt && r.ranges > painted),
+      'highlights re-registered with the new mentions',
+    );
     expect(back.names.sort()).toEqual(first.names.sort());
 
     // Hit-testing does not depend on the registry: with it wiped, a hover still opens the card.
@@ -122,7 +129,10 @@ describe.each(KINDS)('%s', (kind) => {
     expect(r.left).toBeGreaterThanOrEqual(0);
     expect(r.right).toBeLessThanOrEqual(card.viewport.width);
     // The card's content is laid out, not a collapsed run of inline text.
-    const display = await page.tab.evaluate((selector) => getComputedStyle(document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!).display, CARD_HOST);
+    const display = await page.tab.evaluate(
+      (selector) => getComputedStyle(document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!).display,
+      CARD_HOST,
+    );
     expect(display).not.toBe('inline');
   });
 
@@ -188,7 +198,10 @@ describe.each(KINDS)('%s', (kind) => {
       return covered === paragraphs ? { paragraphs, covered } : null;
     }, 'every paragraph highlighted');
     const names = Object.values(await page.names());
-    const detached = await page.tab.evaluate((names) => names.reduce((n, name) => n + [...(CSS.highlights.get(name) ?? [])].filter((r) => !r.startContainer.isConnected).length, 0), names);
+    const detached = await page.tab.evaluate(
+      (names) => names.reduce((n, name) => n + [...(CSS.highlights.get(name) ?? [])].filter((r) => !r.startContainer.isConnected).length, 0),
+      names,
+    );
     const tabId = await browser.tabId('/hostile/mutation-storm.html');
     const f = await findings(browser.control, tabId);
     console.log(
@@ -218,68 +231,72 @@ describe.each(KINDS)('%s', (kind) => {
       { name: 'many-nodes', what: '100,000 text nodes' },
       { name: 'deep-nesting', what: `${depth} levels of nesting` },
       { name: 'many-mentions', what: 'over 10,000 mentions' },
-    ])('$what', async ({ name }) => {
-      const path = name === 'deep-nesting' ? `/hostile/${name}.html?depth=${depth}` : `/hostile/${name}.html`;
-      const loadStart = Date.now();
-      const page = await load(path);
-      const loadedMs = Date.now() - loadStart;
-      const f = await scanned(path);
-      const scannedMs = Date.now() - loadStart;
-      await sleep(1000);
-      const mon = await page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
-      const painted = await page.rangeCount();
-      const shape = await page.tab.evaluate(() => {
-        const g = globalThis as unknown as PageGlobals;
-        return { chars: g.__chars, textNodes: g.__textNodes, depth: g.__depth };
-      });
-      console.log(
-        `[hostile ${kind}] ${name} ${JSON.stringify(shape)}: loaded in ${loadedMs} ms, scan done by ${scannedMs} ms; total ${f.total}, painted ${painted}, capped ${f.capped}; ` +
-          `frames ${mon.frames} in ${mon.ms} ms, max frame gap ${mon.maxGap} ms, gaps > 50 ms: [${mon.slowFrames.join(', ')}]` +
-          (mon.longTaskSupported ? `; long tasks [${mon.longTasks.join(', ')}] ms` : ''),
-      );
-      expect(mon.frames).toBeGreaterThan(1);
-      expect(mon.maxGap).toBeLessThan(FROZEN_MS);
-      const work = await page.workStats();
-      console.log(`[hostile ${kind}] ${name}: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
-      expect(work.longestMs).toBeLessThan(FROZEN_MS);
-      expect(f.total).toBeGreaterThan(0);
-      expect(Object.keys(f.byTopic).sort()).toEqual(['deepseek', 'distillation', 'export-controls']);
-      switch (name) {
-        case 'big-text':
-          expect(shape.chars).toBeGreaterThanOrEqual(10_000_000);
-          // One text node far over MAX_NODE_CHARS: every mention is counted, none painted
-          // (painting inside such a node costs the browser a full re-walk per change).
-          expect(f.capped).toBe(true);
-          expect(f.total).toBeGreaterThan(MAX_PAINTED);
-          expect(painted).toBe(0);
-          break;
-        case 'many-nodes':
-          expect(shape.textNodes).toBeGreaterThanOrEqual(100_000);
-          expect(f.capped).toBe(false);
-          expect(painted).toBe(f.total);
-          // Every one of the 200 topic rows is highlighted.
-          expect(await page.blocksWithHighlights('p')).toBe(200);
-          break;
-        case 'deep-nesting': {
-          expect(shape.depth).toBe(depth);
-          expect(f.capped).toBe(false);
-          expect(painted).toBe(f.total);
-          const levels = new Set(f.findings.map((x) => /Level (\d+):/.exec(x.sentence)?.[1]).filter(Boolean));
-          console.log(`[hostile ${kind}] deep-nesting: levels with findings: ${levels.size} (deepest ${Math.max(...[...levels].map(Number))})`);
-          // Text the engine does not lay out (Firefox stops building boxes far down) is not visible, so not scanned.
-          expect(levels.has('100')).toBe(true);
-          expect(levels.size).toBeGreaterThanOrEqual(5);
-          break;
+    ])(
+      '$what',
+      async ({ name }) => {
+        const path = name === 'deep-nesting' ? `/hostile/${name}.html?depth=${depth}` : `/hostile/${name}.html`;
+        const loadStart = Date.now();
+        const page = await load(path);
+        const loadedMs = Date.now() - loadStart;
+        const f = await scanned(path);
+        const scannedMs = Date.now() - loadStart;
+        await sleep(1000);
+        const mon = await page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__mon.stop());
+        const painted = await page.rangeCount();
+        const shape = await page.tab.evaluate(() => {
+          const g = globalThis as unknown as PageGlobals;
+          return { chars: g.__chars, textNodes: g.__textNodes, depth: g.__depth };
+        });
+        console.log(
+          `[hostile ${kind}] ${name} ${JSON.stringify(shape)}: loaded in ${loadedMs} ms, scan done by ${scannedMs} ms; total ${f.total}, painted ${painted}, capped ${f.capped}; ` +
+            `frames ${mon.frames} in ${mon.ms} ms, max frame gap ${mon.maxGap} ms, gaps > 50 ms: [${mon.slowFrames.join(', ')}]` +
+            (mon.longTaskSupported ? `; long tasks [${mon.longTasks.join(', ')}] ms` : ''),
+        );
+        expect(mon.frames).toBeGreaterThan(1);
+        expect(mon.maxGap).toBeLessThan(FROZEN_MS);
+        const work = await page.workStats();
+        console.log(`[hostile ${kind}] ${name}: our work ${work.busyMs.toFixed(0)} ms in ${work.slices} slices, longest ${work.longestMs.toFixed(1)} ms`);
+        expect(work.longestMs).toBeLessThan(FROZEN_MS);
+        expect(f.total).toBeGreaterThan(0);
+        expect(Object.keys(f.byTopic).sort()).toEqual(['deepseek', 'distillation', 'export-controls']);
+        switch (name) {
+          case 'big-text':
+            expect(shape.chars).toBeGreaterThanOrEqual(10_000_000);
+            // One text node far over MAX_NODE_CHARS: every mention is counted, none painted
+            // (painting inside such a node costs the browser a full re-walk per change).
+            expect(f.capped).toBe(true);
+            expect(f.total).toBeGreaterThan(MAX_PAINTED);
+            expect(painted).toBe(0);
+            break;
+          case 'many-nodes':
+            expect(shape.textNodes).toBeGreaterThanOrEqual(100_000);
+            expect(f.capped).toBe(false);
+            expect(painted).toBe(f.total);
+            // Every one of the 200 topic rows is highlighted.
+            expect(await page.blocksWithHighlights('p')).toBe(200);
+            break;
+          case 'deep-nesting': {
+            expect(shape.depth).toBe(depth);
+            expect(f.capped).toBe(false);
+            expect(painted).toBe(f.total);
+            const levels = new Set(f.findings.map((x) => /Level (\d+):/.exec(x.sentence)?.[1]).filter(Boolean));
+            console.log(`[hostile ${kind}] deep-nesting: levels with findings: ${levels.size} (deepest ${Math.max(...[...levels].map(Number))})`);
+            // Text the engine does not lay out (Firefox stops building boxes far down) is not visible, so not scanned.
+            expect(levels.has('100')).toBe(true);
+            expect(levels.size).toBeGreaterThanOrEqual(5);
+            break;
+          }
+          case 'many-mentions':
+            expect(f.total).toBeGreaterThanOrEqual(10_000);
+            expect(f.capped).toBe(true);
+            expect(f.findings.length).toBe(MAX_PAINTED);
+            expect(painted).toBe(MAX_PAINTED);
+            break;
         }
-        case 'many-mentions':
-          expect(f.total).toBeGreaterThanOrEqual(10_000);
-          expect(f.capped).toBe(true);
-          expect(f.findings.length).toBe(MAX_PAINTED);
-          expect(painted).toBe(MAX_PAINTED);
-          break;
-      }
-      expect(page.tab.errors).toEqual([]);
-    }, 120_000);
+        expect(page.tab.errors).toEqual([]);
+      },
+      120_000,
+    );
   });
 
   it('leaves textarea, input, contenteditable and opted-out text alone, and typing arrives exactly', async () => {

@@ -230,7 +230,10 @@ describe.each(KINDS)('%s, dark mode', (kind) => {
     }, CARD_HOST);
     // A dark card: each colour channel of its background is low.
     const channels = (bg.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
-    expect(channels.every((c) => c < 80), bg).toBe(true);
+    expect(
+      channels.every((c) => c < 80),
+      bg,
+    ).toBe(true);
     expect(card.open).toBe(true);
     await sleep(300);
     await page.tab.screenshot(join(shots, `card-dark-${kind}.png`));

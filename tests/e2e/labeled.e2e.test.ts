@@ -19,14 +19,21 @@ describe.each(KINDS)('%s', (kind) => {
 
   it('finds the labeled mentions with precision ≥ 0.97 and recall ≥ 0.95', async () => {
     const blocks: BlockResult[] = [];
-    for (const [path, minimum] of [['/labeled/mentions.html', 20], ['/labeled/lookalikes.html', 0]] as const) {
+    for (const [path, minimum] of [
+      ['/labeled/mentions.html', 20],
+      ['/labeled/lookalikes.html', 0],
+    ] as const) {
       const page = await browser.open(path);
       if (minimum) await page.settled(minimum);
       else await page.loadedAndQuiet(2500);
       const names = await page.names().catch(() => ({}));
       blocks.push(
         ...(await page.tab.evaluate((names) => {
-          const clean = (s: string) => s.replace(/[\u00AD\u200B]/g, '').replace(/\u00A0/g, ' ').replace(/\u2011/g, '-');
+          const clean = (s: string) =>
+            s
+              .replace(/[\u00AD\u200B]/g, '')
+              .replace(/\u00A0/g, ' ')
+              .replace(/\u2011/g, '-');
           const results = new Map<Element, { expected: string[]; found: string[]; label: string }>();
           for (const el of document.querySelectorAll('[data-expect]')) {
             const raw = el.getAttribute('data-expect') ?? '';
@@ -73,7 +80,9 @@ describe.each(KINDS)('%s', (kind) => {
     }
     const precision = tp / Math.max(1, tp + fp);
     const recall = tp / Math.max(1, tp + fn);
-    console.log(`[labeled ${kind}] ${blocks.length} blocks: ${tp} found, ${fp} wrong, ${fn} missed; precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}${misses.length ? `\n  ${misses.join('\n  ')}` : ''}`);
+    console.log(
+      `[labeled ${kind}] ${blocks.length} blocks: ${tp} found, ${fp} wrong, ${fn} missed; precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}${misses.length ? `\n  ${misses.join('\n  ')}` : ''}`,
+    );
     expect(tp).toBeGreaterThan(50);
     expect(precision).toBeGreaterThanOrEqual(0.97);
     expect(recall).toBeGreaterThanOrEqual(0.95);

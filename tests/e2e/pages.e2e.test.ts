@@ -190,8 +190,7 @@ describe.each(KINDS)('%s', (kind) => {
 
     it('changes a topic style live', async () => {
       const { page } = await article();
-      const css = () =>
-        page.tab.evaluate(() => [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
+      const css = () => page.tab.evaluate(() => [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
       expect(await css()).toMatch(/text-decoration[^;]*dotted/);
       await options().setStyle(0, 'background');
       await until(async () => /background-color: color-mix/.test(await css()), 'the background style');

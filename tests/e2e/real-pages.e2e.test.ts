@@ -17,8 +17,22 @@ import { corpusSuite } from '../../scripts/lib/corpus';
 const RUN = corpusSuite('real pages (e2e)', 'real-pages');
 
 const PAGES = [
-  'ars-1.html', 'bbc-1.html', 'cnn.html', 'engadget.html', 'folha.html', 'guardian-1.html', 'lwn-1.html', 'medium-1.html',
-  'nytimes-1.html', 'qq.html', 'rtl-1.html', 'telegraph.html', 'theverge.html', 'wapo-1.html', 'wikipedia.html', 'yahoo-2.html',
+  'ars-1.html',
+  'bbc-1.html',
+  'cnn.html',
+  'engadget.html',
+  'folha.html',
+  'guardian-1.html',
+  'lwn-1.html',
+  'medium-1.html',
+  'nytimes-1.html',
+  'qq.html',
+  'rtl-1.html',
+  'telegraph.html',
+  'theverge.html',
+  'wapo-1.html',
+  'wikipedia.html',
+  'yahoo-2.html',
 ];
 
 /**
@@ -88,7 +102,10 @@ describe.skipIf(!RUN).each(KINDS)('%s', (kind) => {
   const totals: Record<string, number> = {};
 
   beforeAll(async () => {
-    [ext, plain] = await Promise.all([withExt.session.open('/blank.html'), without.session.open('/blank.html')]).then(([a, b]) => [new ReaderPage(a), new ReaderPage(b)]);
+    [ext, plain] = await Promise.all([withExt.session.open('/blank.html'), without.session.open('/blank.html')]).then(([a, b]) => [
+      new ReaderPage(a),
+      new ReaderPage(b),
+    ]);
     extTabId = await withExt.tabId('/blank.html');
     await ext.tab.front();
   }, 90_000);
@@ -101,10 +118,14 @@ describe.skipIf(!RUN).each(KINDS)('%s', (kind) => {
     const url = withExt.origin + `/real/${name}`;
     await Promise.all([visit(ext.tab, url), visit(plain.tab, url)]);
     await ext.tab.front();
-    const f = await until(async () => {
-      const value = await findings(withExt.control, extTabId).catch(() => null);
-      return value && value.url === url && value.state === 'done' ? value : null;
-    }, `the extension to finish scanning ${name}`, 30_000);
+    const f = await until(
+      async () => {
+        const value = await findings(withExt.control, extTabId).catch(() => null);
+        return value && value.url === url && value.state === 'done' ? value : null;
+      },
+      `the extension to finish scanning ${name}`,
+      30_000,
+    );
     await Promise.all([ext.loadedAndQuiet(500), plain.loadedAndQuiet(500)]);
     return f;
   }

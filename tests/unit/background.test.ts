@@ -31,7 +31,7 @@ describe('DatasetService', () => {
     expect((await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY]).toBeUndefined();
   });
 
-  it('returns a topic\'s cards in dataset order with their sources resolved', async () => {
+  it("returns a topic's cards in dataset order with their sources resolved", async () => {
     const service = new DatasetService(freshName());
     const topicId = bundled.topics[0]!.id;
     const cards = await service.cardsFor(topicId);
@@ -124,7 +124,12 @@ describe('DatasetService', () => {
 
 describe('message routing', () => {
   const extPage = () => ({ id: browser.runtime.id, url: browser.runtime.getURL('/options.html') });
-  const contentScript = () => ({ id: browser.runtime.id, url: 'https://news.example.com/a', tab: { id: 7, url: 'https://news.example.com/a' } as never, frameId: 0 });
+  const contentScript = () => ({
+    id: browser.runtime.id,
+    url: 'https://news.example.com/a',
+    tab: { id: 7, url: 'https://news.example.com/a' } as never,
+    frameId: 0,
+  });
 
   it('lets a content script read cards', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
@@ -158,7 +163,10 @@ describe('message routing', () => {
   it('"not on this site" takes the site from the sender, never from the message', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
     // A request naming a site is not a valid request at all.
-    expect(await route(handlers, { type: 'muteSite', site: 'victim.example' }, contentScript())).toMatchObject({ ok: false, error: expect.stringMatching(/invalid muteSite/) });
+    expect(await route(handlers, { type: 'muteSite', site: 'victim.example' }, contentScript())).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/invalid muteSite/),
+    });
     expect((await browser.storage.sync.get('sitesOff')).sitesOff).toBeUndefined();
     const reply = await route(handlers, { type: 'muteSite' }, contentScript());
     expect(reply.ok).toBe(true);
@@ -177,7 +185,10 @@ describe('message routing', () => {
 
   it('validates every request against its schema', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
-    expect(await route(handlers, { type: 'getCards', topicId: 42 }, contentScript())).toMatchObject({ ok: false, error: expect.stringMatching(/invalid getCards request: topicId/) });
+    expect(await route(handlers, { type: 'getCards', topicId: 42 }, contentScript())).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/invalid getCards request: topicId/),
+    });
     expect(await route(handlers, { type: 'reportFindings', total: -1 }, contentScript())).toMatchObject({ ok: false });
     expect(await route(handlers, { type: 'muteTopic', topicId: 'x'.repeat(500) }, contentScript())).toMatchObject({ ok: false });
   });

@@ -26,7 +26,11 @@ describe('the English locale', () => {
   it('has every key the code asks for, each with a message', () => {
     const missing = [...literal].filter((key) => !en[key]?.message);
     expect(missing).toEqual([]);
-    for (const prefix of prefixes) expect(Object.keys(en).some((k) => k.startsWith(prefix)), prefix).toBe(true);
+    for (const prefix of prefixes)
+      expect(
+        Object.keys(en).some((k) => k.startsWith(prefix)),
+        prefix,
+      ).toBe(true);
   });
 
   it('holds no key the code never asks for', () => {

@@ -14,7 +14,10 @@ function find(text: string, pageCues: string[] = [], matcher = m): [string, stri
   const scan = scanBlock(matcher, text);
   return resolveBlock(scan, new Set([...pageCues, ...scan.cues])).map((c) => [c.topicId, text.slice(c.start, c.end)]);
 }
-const texts = (text: string, topic?: string) => find(text).filter(([t]) => !topic || t === topic).map(([, s]) => s);
+const texts = (text: string, topic?: string) =>
+  find(text)
+    .filter(([t]) => !topic || t === topic)
+    .map(([, s]) => s);
 
 describe('tokenize', () => {
   it('splits on non-letters and keeps offsets into the original', () => {
@@ -153,6 +156,10 @@ describe('scale', () => {
     terms.push({ text: 'DeepSeek' });
     const local = compileMatcher({ topics: [{ id: 't', terms }], cues: {} });
     expect(local.termCount).toBe(5001);
-    expect(find('term4999 alpha and term17 alpha and term17 beta and DeepSeek', [], local).map(([, s]) => s)).toEqual(['term4999 alpha', 'term17 alpha', 'DeepSeek']);
+    expect(find('term4999 alpha and term17 alpha and term17 beta and DeepSeek', [], local).map(([, s]) => s)).toEqual([
+      'term4999 alpha',
+      'term17 alpha',
+      'DeepSeek',
+    ]);
   });
 });

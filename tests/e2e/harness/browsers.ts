@@ -26,7 +26,14 @@ export const KINDS: Kind[] = ['chromium', 'firefox'];
  * the extension or the test pages.
  */
 export const BROWSER_OWN_HOSTS: Record<Kind, string[]> = {
-  chromium: ['clients2.google.com', 'accounts.google.com', 'update.googleapis.com', 'content-autofill.googleapis.com', 'optimizationguide-pa.googleapis.com', 'www.google.com'],
+  chromium: [
+    'clients2.google.com',
+    'accounts.google.com',
+    'update.googleapis.com',
+    'content-autofill.googleapis.com',
+    'optimizationguide-pa.googleapis.com',
+    'www.google.com',
+  ],
   firefox: ['firefox.settings.services.mozilla.com', 'content-signature-2.cdn.mozilla.net', 'push.services.mozilla.com', 'detectportal.firefox.com'],
 };
 
