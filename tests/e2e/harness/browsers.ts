@@ -17,7 +17,11 @@ import { readSeeds, seedPage } from '../../../scripts/lib/seeds';
 import { startProxy, type RecordedRequest, type RecordingProxy } from './proxy';
 
 export type Kind = 'chromium' | 'firefox';
-export const KINDS: Kind[] = ['chromium', 'firefox'];
+/**
+ * The browsers a run covers: both, unless E2E_BROWSER names one (the e2e
+ * config runs one project per browser, side by side).
+ */
+export const KINDS: Kind[] = process.env.E2E_BROWSER ? [process.env.E2E_BROWSER as Kind] : ['chromium', 'firefox'];
 
 /**
  * Hosts each browser contacts on its own (update checks, remote settings),
