@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * session, with settings reset between tests.
  */
 const browser = (name: 'chromium' | 'firefox') => ({
-  extends: true,
+  extends: true as const,
   test: { name, env: { E2E_BROWSER: name } },
 });
 

@@ -81,6 +81,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   const scanner = new Scanner(document, painter, {
     onShadowRoot: (root) => painter.styleRoot(root),
     isOwnUi: (node) => popover.owns(node),
+    ownElements: () => popover.elements(),
   });
   const hover = new HoverController(ctx, document, scanner, popover, (range) => painter.owns(range));
   const keyboard = new KeyboardNavigator(ctx, scanner, painter, popover);

@@ -73,6 +73,11 @@ export class Popover implements CardHost {
     return this.mention;
   }
 
+  /** The elements we added to the page: the card's host, once mounted. */
+  elements(): Element[] {
+    return this.mounted ? [this.mounted.host] : [];
+  }
+
   owns(node: Node): boolean {
     const m = this.mounted;
     return !!m && (node === m.host || node === m.root || m.host.contains(node) || node.getRootNode() === m.root);

@@ -19,7 +19,7 @@ import { compileMatcher, resolveBlock, scanBlock, type BlockScan, type Candidate
 import { sentenceAround } from '@/lib/cards';
 import { MAX_LISTED, MAX_NODE_CHARS, MAX_PAINTED, MAX_PER_BLOCK, MAX_RETAINED } from '@/lib/limits';
 import type { Finding, TermIndex } from '@/lib/protocol';
-import { blockOf, collectSegments, insideSkipped, isInline, locate, type Block, type Segment } from './collect';
+import { blockOf, collectSegments, insideSkipped, isInline, isShown, locate, type Block, type Segment } from './collect';
 import { compareNodes } from './geometry';
 import type { Painter } from './painter';
 import { afterFrame, Slice } from './schedule';
@@ -85,6 +85,8 @@ export interface ScannerOptions {
   onShadowRoot?: (root: ShadowRoot) => void;
   /** Our own UI, never scanned and never a reason to rescan. */
   isOwnUi?: (node: Node) => boolean;
+  /** Our own elements in the page (the card's host), left out of every walk. */
+  ownElements?: () => Iterable<Element>;
 }
 
 export class Scanner {
@@ -110,6 +112,8 @@ export class Scanner {
   private running: Promise<void> | null = null;
   /** Bumped by `stop()`: a running turn of the loop sees it and gives up. */
   private epoch = 0;
+  /** Whether an element's text can be seen, for the current turn (styles may change between turns). */
+  private shown = new Map<Element, boolean>();
 
   /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
@@ -214,6 +218,7 @@ export class Scanner {
       await afterFrame(this.doc);
       if (epoch !== this.epoch || !this.matcher) continue;
       const full = this.pendingFull;
+      this.shown = new Map();
       let roots: Node[];
       if (full) {
         this.pendingFull = false;
@@ -252,7 +257,7 @@ export class Scanner {
         this.options.onShadowRoot?.(shadow);
         roots.push(shadow);
       };
-      for (const seg of collectSegments(roots[r]!, onShadowRoot, this.isOwnUi)) {
+      for (const seg of collectSegments(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [])) {
         if (seg) {
           for (const part of windows(seg)) {
             this.addScan(matcher, seg, part.text, part.offset);

@@ -1,6 +1,6 @@
 /** Text collection against a real DOM: what a segment is, and what is never read. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, type Segment } from '../../entrypoints/content/collect';
+import { blockOf, collectSegments, isShown, type Segment } from '../../entrypoints/content/collect';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -30,7 +30,7 @@ describe('collectSegments', () => {
       <textarea>DeepSeek</textarea><input value="DeepSeek"><select><option>DeepSeek</option></select>
       <div contenteditable="true">DeepSeek</div><div contenteditable="plaintext-only">DeepSeek</div>
       <div data-counterpoint="off">DeepSeek</div><div data-gramm="false">DeepSeek</div>
-      <div hidden>DeepSeek</div><div aria-hidden="true">DeepSeek</div><div style="display:none">DeepSeek</div>
+      <div hidden>DeepSeek</div><div aria-hidden="true">DeepSeek</div>
       <code>DeepSeek</code><pre>DeepSeek</pre>`;
     expect(segments().map((s) => s.text)).toEqual(['visible DeepSeek']);
   });
@@ -39,11 +39,28 @@ describe('collectSegments', () => {
     document.body.innerHTML = '<p>outside</p><div id="host"></div><div id="ours">our own card</div>';
     document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<p>inside</p>';
     const roots: ShadowRoot[] = [];
-    const skipOurs = (el: Element) => el.id === 'ours';
-    const found = [...collectSegments(document.body, (r) => roots.push(r), skipOurs)].filter((s): s is Segment => s !== null);
+    const found = [...collectSegments(document.body, (r) => roots.push(r), [document.getElementById('ours')!])].filter((s): s is Segment => s !== null);
     expect(found.map((s) => s.text)).toEqual(['outside']);
     expect(roots).toHaveLength(1);
     expect(segments(roots[0]!).map((s) => s.text)).toEqual(['inside']);
+  });
+});
+
+describe('isShown', () => {
+  it('is false for text not rendered, transparent, invisible or clipped away like screen-reader-only text', () => {
+    document.body.innerHTML = `
+      <p id="plain">shown</p>
+      <p style="display:none"><span id="none">x</span></p>
+      <p style="opacity:0"><span id="transparent">x</span></p>
+      <p style="visibility:hidden"><span id="invisible">x</span></p>
+      <span id="sronly" style="position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0"><b id="inside">x</b></span>
+      <span id="clippath" style="position:absolute;clip-path:inset(50%)">x</span>
+      <span id="offscreen-ok" style="position:absolute;left:0;top:0">still readable</span>`;
+    const cache = new Map<Element, boolean>();
+    const shown = (id: string) => isShown(document.getElementById(id)!, cache);
+    expect(shown('plain')).toBe(true);
+    expect(shown('offscreen-ok')).toBe(true);
+    for (const id of ['none', 'transparent', 'invisible', 'sronly', 'inside', 'clippath']) expect(shown(id), id).toBe(false);
   });
 });
 
