@@ -1,0 +1,187 @@
+/**
+ * Outside measurement of the built extension on a page: load it in Chromium
+ * with the extension (and, for the page's own cost, without), record a trace
+ * over the load and the extension's work, and attribute main-thread time.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, loadExtension } from '../lib/chromium';
+import { attribute, recordTrace, type Attribution, type TraceEvent } from './trace';
+
+export interface OutsideBrowser {
+  context: BrowserContext;
+  /** The prefix of the extension's script URLs, or '' without the extension. */
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function launchOutside(extensionDir: string | null): Promise<OutsideBrowser> {
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'cp-bench-outside-')), {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [...CHROMIUM_FLAGS, ...(extensionDir ? loadExtension(extensionDir) : [])],
+  });
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    return ['127.0.0.1', 'localhost'].includes(url.hostname) || url.protocol === 'chrome-extension:' ? route.continue() : route.abort();
+  });
+  let prefix = '';
+  if (extensionDir) {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+    prefix = `chrome-extension://${new URL(worker.url()).host}/`;
+  }
+  return { context, prefix, close: () => context.close() };
+}
+
+/** Sum of our highlight ranges on the page (the page itself registers none). */
+export function paintedRanges(page: Page): Promise<number> {
+  return page.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
+}
+
+/** Waits until the painted count has not changed for `quietMs` (or `maxMs` passed). */
+export async function paintedSettles(page: Page, quietMs: number, maxMs: number): Promise<number> {
+  const start = Date.now();
+  let last = -1;
+  let since = Date.now();
+  while (Date.now() - start < maxMs) {
+    const n = await paintedRanges(page).catch(() => last);
+    if (n !== last) {
+      last = n;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) break;
+    await page.waitForTimeout(100);
+  }
+  return last;
+}
+
+export interface OutsideRun {
+  attribution: Attribution;
+  painted: number;
+  events: TraceEvent[];
+}
+
+/** Loads `url` in a fresh tab under a trace, waits for the extension's work to settle, and attributes it. */
+export async function traceLoad(browser: OutsideBrowser, url: string, opts: { quietMs?: number; maxMs?: number; extraMs?: number } = {}): Promise<OutsideRun> {
+  const page = await browser.context.newPage();
+  const cdp = await browser.context.newCDPSession(page);
+  let painted = 0;
+  const events = await recordTrace(cdp, async () => {
+    await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+    painted = browser.prefix ? await paintedSettles(page, opts.quietMs ?? 1500, opts.maxMs ?? 60_000) : 0;
+    await page.waitForTimeout(opts.extraMs ?? 500);
+  });
+  await page.close();
+  return { attribution: attribute(events, browser.prefix || '\u0000none'), painted, events };
+}
+
+const TOPIC_PARAGRAPH = 'Late news: DeepSeek said its new model ran on Huawei chips, as the export controls on Nvidia parts stayed in place.';
+
+export interface OutsideRow {
+  page: string;
+  ours: Attribution;
+  /** The page's own main-thread time over the same load, without the extension. */
+  pageMs: number;
+  overheadPct: number;
+  painted: number;
+  /** mark.js over the same terms, measured the same way (its own script URL), or null where not run. */
+  markjsMs: number | null;
+}
+
+/** One page from outside: with the extension, without it, and mark.js without it. */
+export async function outsideRow(
+  ext: OutsideBrowser,
+  plain: OutsideBrowser,
+  url: string,
+  name: string,
+  markjs: { url: string } | null,
+  maxMs = 60_000,
+  extraMs = 500,
+): Promise<OutsideRow> {
+  // The painted count settles before a capped page's scan ends: `extraMs` keeps the trace going.
+  const withExt = await traceLoad(ext, url, { maxMs, extraMs });
+  const without = await traceLoad(plain, url, { extraMs: 1500 });
+  let markjsMs: number | null = null;
+  if (markjs) {
+    const page = await plain.context.newPage();
+    await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+    await page.addScriptTag({ url: markjs.url });
+    await page.waitForTimeout(300);
+    const cdp = await plain.context.newCDPSession(page);
+    const events = await recordTrace(cdp, async () => {
+      await page.evaluate('window.__markRun()');
+      await page.waitForTimeout(500);
+    });
+    markjsMs = attribute(events, markjs.url).profileMs;
+    await page.close();
+  }
+  const pageMs = without.attribution.mainThreadMs;
+  return {
+    page: name,
+    ours: withExt.attribution,
+    pageMs,
+    overheadPct: (100 * withExt.attribution.profileMs) / Math.max(pageMs, 1),
+    painted: withExt.painted,
+    markjsMs,
+  };
+}
+
+/** A page left alone after it settled: what we do while nothing changes. */
+export async function idleWindow(ext: OutsideBrowser, url: string, idleMs: number): Promise<Attribution> {
+  const page = await ext.context.newPage();
+  await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+  await paintedSettles(page, 2000, 120_000);
+  const cdp = await ext.context.newCDPSession(page);
+  const events = await recordTrace(cdp, () => page.waitForTimeout(idleMs));
+  await page.close();
+  if (process.env.BENCH_KEEP_TRACES) writeFileSync(join(process.env.BENCH_KEEP_TRACES, 'idle.json'), JSON.stringify(events));
+  return attribute(events, ext.prefix);
+}
+
+export interface AppendFigures {
+  /** From the append to a highlight inside the new paragraph (ms), or null if none came within the wait. */
+  paintedAfterMs: number | null;
+  attribution: Attribution;
+}
+
+/**
+ * On a page with more mentions than are painted: scroll to the middle, append
+ * a paragraph with a mention where the reader is looking, and time its highlight.
+ */
+export async function appendWhereReading(ext: OutsideBrowser, url: string, waitMs = 10_000): Promise<AppendFigures> {
+  const page = await ext.context.newPage();
+  await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+  await paintedSettles(page, 2000, 120_000);
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+  await page.waitForTimeout(1500);
+  const cdp = await ext.context.newCDPSession(page);
+  let paintedAfterMs: number | null = null;
+  const events = await recordTrace(cdp, async () => {
+    const t0 = Date.now();
+    await page.evaluate((text) => {
+      const at = document.elementFromPoint(innerWidth / 2, innerHeight / 2)?.closest('p, div') ?? document.body;
+      const p = document.createElement('p');
+      p.id = 'appended';
+      p.textContent = text;
+      at.after(p);
+    }, TOPIC_PARAGRAPH);
+    while (Date.now() - t0 < waitMs) {
+      const hit = await page.evaluate(() => {
+        const p = document.getElementById('appended');
+        for (const h of CSS.highlights.values()) for (const r of h as Highlight) if (p?.contains(r.startContainer)) return true;
+        return false;
+      });
+      if (hit) {
+        paintedAfterMs = Date.now() - t0;
+        break;
+      }
+      await page.waitForTimeout(50);
+    }
+    await page.waitForTimeout(500);
+  });
+  await page.close();
+  if (process.env.BENCH_KEEP_TRACES) writeFileSync(join(process.env.BENCH_KEEP_TRACES, 'append.json'), JSON.stringify(events));
+  return { paintedAfterMs, attribution: attribute(events, ext.prefix) };
+}

@@ -1,0 +1,250 @@
+/**
+ * Measuring from outside the page: a Chromium trace of every renderer's main
+ * thread, with the V8 sampling profiler recorded into it, attributed to a
+ * script by URL.
+ *
+ * A slice timed with `performance.now()` inside our code misses script
+ * compile, garbage collection, and the style and layout our calls force; a
+ * trace sees all of it. Two attributions are kept side by side:
+ *
+ * - profile: every CPU sample whose JS stack holds a frame of the script
+ *   (native work called from it, such as a forced layout, lands on its frame);
+ *   samples of the garbage collector inside a task that ran the script are
+ *   counted too. Per-call costs are not inflated.
+ * - timeline: the trace's own events that name the script (compile, evaluate,
+ *   function calls, timers), with everything nested in them. Tracing adds a
+ *   cost per call, so this overstates code that makes many short calls.
+ *
+ * Tasks are the top-level events of each renderer main thread; a task
+ * "contains" the script when one of its samples or events falls inside it.
+ */
+import type { CDPSession } from 'playwright-core';
+
+export interface TraceEvent {
+  name: string;
+  cat: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  id?: string;
+  args?: {
+    name?: string;
+    data?: {
+      url?: string;
+      startTime?: number;
+      cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] };
+      timeDeltas?: number[];
+    };
+  };
+}
+
+interface ProfileNode {
+  id: number;
+  parent?: number;
+  callFrame: { url?: string; functionName?: string };
+}
+
+export const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'v8.execute',
+  'disabled-by-default-v8.cpu_profiler',
+  'disabled-by-default-v8.gc',
+];
+
+/** Records a trace around `run` through a page's CDP session. */
+export async function recordTrace(cdp: CDPSession, run: () => Promise<void>): Promise<TraceEvent[]> {
+  const events: TraceEvent[] = [];
+  const onData = (e: { value: object[] }) => void events.push(...(e.value as TraceEvent[]));
+  cdp.on('Tracing.dataCollected', onData);
+  const complete = new Promise<void>((done) => cdp.once('Tracing.tracingComplete', () => done()));
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReportEvents',
+    traceConfig: { includedCategories: TRACE_CATEGORIES, recordMode: 'recordAsMuchAsPossible' },
+  });
+  try {
+    await run();
+  } finally {
+    await cdp.send('Tracing.end');
+    await complete;
+    cdp.off('Tracing.dataCollected', onData);
+  }
+  return events;
+}
+
+export interface Attribution {
+  /** Main-thread time attributed to the script by the sampling profiler (ms). */
+  profileMs: number;
+  /** Of which garbage collection in tasks that ran the script (ms). */
+  gcMs: number;
+  /** Main-thread time of trace events naming the script, nested work included (ms). */
+  timelineMs: number;
+  /** The longest top-level task that contains work of the script (ms). */
+  longestTaskMs: number;
+  /** Tasks over 50 ms that contain work of the script. */
+  longTasks: number;
+  /** All top-level task time on renderer main threads in the trace (ms). */
+  mainThreadMs: number;
+  /** Compiling the script (trace events `v8.compile` naming it), in every renderer (ms). */
+  compileMs: number;
+  /** Renderer main threads in which the script did any work. */
+  threads: number;
+  samples: number;
+}
+
+const SCRIPT_EVENTS = new Set([
+  'EvaluateScript',
+  'v8.compile',
+  'v8.compileModule',
+  'FunctionCall',
+  'TimerFire',
+  'FireAnimationFrame',
+  'v8.callFunction',
+  'v8.run',
+]);
+
+/** Attributes a trace's main-thread work to the scripts whose URL starts with `prefix`. */
+export function attribute(events: TraceEvent[], prefix: string): Attribution {
+  const mainThreads = new Set<string>();
+  for (const e of events) {
+    if (e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mainThreads.add(`${e.pid}:${e.tid}`);
+  }
+  const onMain = (e: TraceEvent) => mainThreads.has(`${e.pid}:${e.tid}`);
+
+  // Top-level tasks per thread, sorted by start.
+  const tasks = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !onMain(e) || !e.cat.split(',').includes('toplevel') || !e.dur) continue;
+    const key = `${e.pid}:${e.tid}`;
+    (tasks.get(key) ?? tasks.set(key, []).get(key)!).push(e);
+  }
+  for (const list of tasks.values()) list.sort((a, b) => a.ts - b.ts);
+  // Nested top-level events (a task inside a task) count once: keep the outermost.
+  for (const [key, list] of tasks) {
+    const outer: TraceEvent[] = [];
+    for (const t of list) {
+      const last = outer[outer.length - 1];
+      if (last && t.ts < last.ts + last.dur!) continue;
+      outer.push(t);
+    }
+    tasks.set(key, outer);
+  }
+  const taskAt = (key: string, ts: number): TraceEvent | undefined => {
+    const list = tasks.get(key);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = list[mid]!;
+      if (ts < t.ts) hi = mid - 1;
+      else if (ts > t.ts + t.dur!) lo = mid + 1;
+      else return t;
+    }
+    return undefined;
+  };
+  const ours = new Set<TraceEvent>();
+
+  // Timeline attribution: outermost events naming the script.
+  let timelineUs = 0;
+  const named = events
+    .filter((e) => e.ph === 'X' && e.dur && onMain(e) && SCRIPT_EVENTS.has(e.name) && e.args?.data?.url?.startsWith(prefix))
+    .sort((a, b) => a.ts - b.ts);
+  let reach = -Infinity;
+  for (const e of named) {
+    const key = `${e.pid}:${e.tid}`;
+    const task = taskAt(key, e.ts);
+    if (task) ours.add(task);
+    if (e.ts >= reach) {
+      timelineUs += e.dur!;
+      reach = e.ts + e.dur!;
+    } else if (e.ts + e.dur! > reach) {
+      timelineUs += e.ts + e.dur! - reach;
+      reach = e.ts + e.dur!;
+    }
+  }
+
+  // Profile attribution.
+  const profiles = new Map<string, { key: string; start: number; nodes: Map<number, ProfileNode>; samples: number[]; deltas: number[] }>();
+  for (const e of events) {
+    if (e.name === 'Profile' && e.id) {
+      profiles.set(`${e.pid}:${e.id}`, { key: `${e.pid}:${e.tid}`, start: e.args?.data?.startTime ?? e.ts, nodes: new Map(), samples: [], deltas: [] });
+    }
+  }
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk' || !e.id) continue;
+    const p = profiles.get(`${e.pid}:${e.id}`);
+    if (!p) continue;
+    for (const n of e.args?.data?.cpuProfile?.nodes ?? []) p.nodes.set(n.id, n);
+    p.samples.push(...(e.args?.data?.cpuProfile?.samples ?? []));
+    p.deltas.push(...(e.args?.data?.timeDeltas ?? []));
+  }
+  let profileUs = 0;
+  let gcUs = 0;
+  let samples = 0;
+  const gcSamples: { key: string; ts: number; us: number }[] = [];
+  for (const p of profiles.values()) {
+    if (!mainThreads.has(p.key)) continue;
+    const isOurs = new Map<number, boolean>();
+    const mine = (id: number): boolean => {
+      const known = isOurs.get(id);
+      if (known !== undefined) return known;
+      const node = p.nodes.get(id);
+      const result = !!node && (!!node.callFrame.url?.startsWith(prefix) || (node.parent !== undefined && mine(node.parent)));
+      isOurs.set(id, result);
+      return result;
+    };
+    let t = p.start;
+    for (let i = 0; i < p.samples.length; i++) {
+      t += p.deltas[i] ?? 0;
+      const next = p.deltas[i + 1] ?? 0;
+      const us = Math.min(Math.max(next, 0), 2000);
+      const id = p.samples[i]!;
+      if (mine(id)) {
+        profileUs += us;
+        samples++;
+        const task = taskAt(p.key, t);
+        if (task) ours.add(task);
+      } else if (p.nodes.get(id)?.callFrame.functionName === '(garbage collector)') {
+        gcSamples.push({ key: p.key, ts: t, us });
+      }
+    }
+  }
+  for (const g of gcSamples) {
+    const task = taskAt(g.key, g.ts);
+    if (task && ours.has(task)) gcUs += g.us;
+  }
+
+  let mainUs = 0;
+  for (const list of tasks.values()) for (const t of list) mainUs += t.dur!;
+  let compileUs = 0;
+  for (const e of named) if (e.name === 'v8.compile' || e.name === 'v8.compileModule') compileUs += e.dur!;
+  const threads = new Set([...ours].map((t) => `${t.pid}:${t.tid}`)).size;
+  // Starting the sampling profiler stalls the first script to run after the
+  // trace starts (tens of ms): an artefact of measuring, taken out of task lengths.
+  const artefacts = events.filter((e) => e.ph === 'X' && e.name === 'CpuProfiler::StartProfiling' && e.dur && onMain(e));
+  const length = (t: TraceEvent) =>
+    t.dur! - artefacts.filter((a) => a.pid === t.pid && a.tid === t.tid && a.ts >= t.ts && a.ts < t.ts + t.dur!).reduce((n, a) => n + a.dur!, 0);
+  let longest = 0;
+  let longTasks = 0;
+  for (const t of ours) {
+    const dur = length(t);
+    longest = Math.max(longest, dur);
+    if (dur > 50_000) longTasks++;
+  }
+  return {
+    profileMs: (profileUs + gcUs) / 1000,
+    gcMs: gcUs / 1000,
+    timelineMs: timelineUs / 1000,
+    longestTaskMs: longest / 1000,
+    longTasks,
+    mainThreadMs: mainUs / 1000,
+    compileMs: compileUs / 1000,
+    threads,
+    samples,
+  };
+}

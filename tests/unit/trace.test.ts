@@ -1,0 +1,85 @@
+/** The benchmark's outside measurement: attributing a trace's main-thread work to a script by URL. */
+import { describe, expect, it } from 'vitest';
+import { attribute, type TraceEvent } from '../../scripts/bench/trace';
+
+const OURS = 'chrome-extension://abc/content-scripts/content.js';
+const PAGE = 'http://127.0.0.1:9/page.js';
+const main = { pid: 1, tid: 7 };
+const meta: TraceEvent = { name: 'thread_name', cat: '__metadata', ph: 'M', ts: 0, ...main, args: { name: 'CrRendererMain' } };
+const task = (ts: number, dur: number): TraceEvent => ({ name: 'RunTask', cat: 'disabled-by-default-devtools.timeline,toplevel', ph: 'X', ts, dur, ...main });
+const call = (ts: number, dur: number, url: string): TraceEvent => ({
+  name: 'FunctionCall',
+  cat: 'devtools.timeline',
+  ph: 'X',
+  ts,
+  dur,
+  ...main,
+  args: { data: { url } },
+});
+
+/** A profile of 1 ms samples: nodes 1 root, 2 our function, 3 page function, 4 the garbage collector. */
+function profile(startTime: number, samples: number[]): TraceEvent[] {
+  return [
+    { name: 'Profile', cat: 'disabled-by-default-v8.cpu_profiler', ph: 'P', ts: startTime, ...main, id: '0x1', args: { data: { startTime } } },
+    {
+      name: 'ProfileChunk',
+      cat: 'disabled-by-default-v8.cpu_profiler',
+      ph: 'P',
+      ts: startTime,
+      ...main,
+      id: '0x1',
+      args: {
+        data: {
+          cpuProfile: {
+            nodes: [
+              { id: 1, callFrame: { url: '', functionName: '(root)' } },
+              { id: 2, parent: 1, callFrame: { url: OURS, functionName: 'scan' } },
+              { id: 3, parent: 1, callFrame: { url: PAGE, functionName: 'render' } },
+              { id: 4, parent: 1, callFrame: { url: '', functionName: '(garbage collector)' } },
+            ],
+            samples,
+          },
+          timeDeltas: samples.map((_, i) => (i === 0 ? 0 : 1000)),
+        },
+      },
+    },
+  ];
+}
+
+describe('attribute', () => {
+  it('counts our samples and the garbage collection in our tasks, finds the longest task holding our work, and leaves the page its own', () => {
+    // Task A: 0–60 ms, ours (20 samples) then GC (5 samples). Task B: 100–130 ms, page only (30 samples).
+    const samples = [...Array(20).fill(2), ...Array(5).fill(4), ...Array(75).fill(1), ...Array(30).fill(3), 1];
+    const events = [meta, task(0, 60_000), call(1000, 20_000, OURS), task(100_000, 30_000), call(100_000, 30_000, PAGE), ...profile(0, samples)];
+    const a = attribute(events, 'chrome-extension://abc/');
+    expect(a.profileMs).toBeCloseTo(25, 0);
+    expect(a.gcMs).toBeCloseTo(5, 0);
+    expect(a.timelineMs).toBeCloseTo(20, 5);
+    expect(a.longestTaskMs).toBeCloseTo(60, 5);
+    expect(a.longTasks).toBe(1);
+    expect(a.mainThreadMs).toBeCloseTo(90, 5);
+  });
+
+  it("takes the profiler's own start-up stall out of the task it lands in", () => {
+    const events = [meta, task(0, 70_000), call(0, 70_000, OURS), { name: 'CpuProfiler::StartProfiling', cat: 'v8', ph: 'X', ts: 100, dur: 60_000, ...main }];
+    const a = attribute(events, 'chrome-extension://abc/');
+    expect(a.longestTaskMs).toBeCloseTo(10, 5);
+    expect(a.longTasks).toBe(0);
+  });
+
+  it('ignores other threads, and counts nested script events once', () => {
+    const other = { pid: 2, tid: 9 };
+    const events = [
+      meta,
+      task(0, 10_000),
+      call(0, 8_000, OURS),
+      call(1_000, 2_000, OURS),
+      { ...task(0, 50_000), ...other },
+      { ...call(0, 40_000, OURS), ...other },
+    ];
+    const a = attribute(events, 'chrome-extension://abc/');
+    expect(a.timelineMs).toBeCloseTo(8, 5);
+    expect(a.mainThreadMs).toBeCloseTo(10, 5);
+    expect(a.longestTaskMs).toBeCloseTo(10, 5);
+  });
+});
