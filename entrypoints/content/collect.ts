@@ -8,6 +8,7 @@
  * controls, editable regions, hidden text, our own UI, and elements that opt
  * out (`data-counterpoint="off"`, Grammarly's `data-gramm="false"` convention).
  */
+import { BATCH_SEPARATOR } from '@/lib/matcher';
 
 /**
  * What a segment is keyed by: its nearest non-inline ancestor, or the shadow
@@ -23,29 +24,51 @@ export interface Segment {
   text: string;
 }
 
-/**
- * Elements whose subtrees are never read, as one selector: the walk finds
- * them with a single native query instead of asking every element.
- */
-const SKIP_SELECTOR = [
-  'script, style, noscript, template, head, title',
-  'textarea, input, select, option, button',
-  'code, pre, kbd, samp',
-  'svg, math, canvas, video, audio, object, embed, iframe',
-  '[contenteditable]:not([contenteditable="false" i])',
-  '[data-counterpoint="off" i], [data-gramm="false"]',
-  '[hidden], [aria-hidden="true"]',
-].join(', ');
+/** Elements whose subtrees are never read: by tag (a set lookup per element)… */
+const SKIP_TAGS = new Set(
+  'script style noscript template head title textarea input select option button code pre kbd samp svg math canvas video audio object embed iframe'.split(' '),
+);
+/** …and by attribute (one native match, only for elements that have attributes). */
+const SKIP_ATTRIBUTES = '[contenteditable]:not([contenteditable="false" i]), [data-counterpoint="off" i], [data-gramm="false"], [hidden], [aria-hidden="true"]';
+const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
 
 /** Elements that flow inside a line of text; everything else starts a new segment. */
 const INLINE_TAGS = new Set([
-  'a', 'abbr', 'b', 'bdi', 'bdo', 'cite', 'data', 'dfn', 'em', 'font', 'i', 'ins', 'del', 'label', 'mark', 'q', 's',
-  'small', 'span', 'strong', 'sub', 'sup', 'time', 'u', 'var', 'wbr', 'nobr', 'tt', 'big', 'strike',
+  'a',
+  'abbr',
+  'b',
+  'bdi',
+  'bdo',
+  'cite',
+  'data',
+  'dfn',
+  'em',
+  'font',
+  'i',
+  'ins',
+  'del',
+  'label',
+  'mark',
+  'q',
+  's',
+  'small',
+  'span',
+  'strong',
+  'sub',
+  'sup',
+  'time',
+  'u',
+  'var',
+  'wbr',
+  'nobr',
+  'tt',
+  'big',
+  'strike',
 ]);
 
 /** True for an element whose subtree is never scanned. */
 export function isSkipped(el: Element): boolean {
-  return el.matches(SKIP_SELECTOR);
+  return SKIP_TAGS.has(el.localName) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES));
 }
 
 /** Does the page as a whole opt out (`<meta name="counterpoint" content="off">`)? */
@@ -89,69 +112,207 @@ export function insideSkipped(node: Node): boolean {
 }
 
 /**
- * Walks `root` in document order and yields segments, and `null` now and then
- * as a pause point, so the caller can stop between segments to give the page
- * the main thread back. Open shadow roots met on the way are reported through
- * `onShadowRoot`; `also` names more elements to leave out (our own UI).
+ * A batch of segments, collected together so they can be scanned together:
+ * their texts joined by `BATCH_SEPARATOR` (which no term can span), every
+ * text node with its offset in that text, and per segment its block and
+ * where it lies. A segment is materialised (`segmentAt`) only when it holds
+ * something worth keeping, so the walk allocates per batch, not per node.
+ */
+export interface TextBatch {
+  text: string;
+  nodes: Text[];
+  /** Offset of each node in `text`. */
+  nodeStarts: number[];
+  blocks: Block[];
+  /** Per segment: text offsets [start, end) and nodes [firstNode, endNode). */
+  starts: number[];
+  ends: number[];
+  firstNode: number[];
+  endNode: number[];
+}
+
+/** Segment `i` of a batch, as its own piece of text. */
+export function segmentAt(batch: TextBatch, i: number): Segment {
+  const start = batch.starts[i]!;
+  const nodes = batch.nodes.slice(batch.firstNode[i], batch.endNode[i]);
+  const starts = batch.nodeStarts.slice(batch.firstNode[i], batch.endNode[i]).map((n) => n - start);
+  return { block: batch.blocks[i]!, nodes, starts, text: batch.text.slice(start, batch.ends[i]) };
+}
+
+/** The segment holding text offset `offset` of a batch. */
+export function segmentIndex(batch: TextBatch, offset: number): number {
+  let lo = 0;
+  let hi = batch.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (batch.starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Walks `root` in document order and hands out batches of segments of about
+ * `maxChars` characters. Open shadow roots met on the way are reported
+ * through `onShadowRoot`; `also` names more elements to leave out (our own UI).
  *
  * Built for speed, because it reads every text node of the page: no filter
- * callback (a call from native code into ours per node is what made walks
- * slow), skipped subtrees found with one query and stepped over, the block of
- * each text cached by its parent. Visibility is not checked here: only a
- * mention's own text is, once it is found (see Scanner), since almost all
+ * callback (a call from native code into ours per node made walks nearly 8×
+ * slower than a bare one on a 4 MB page), skipped subtrees stepped over,
+ * nothing allocated per node but its place in the batch, and a plain method
+ * rather than a generator, so the engine can optimise the loop while it runs
+ * (this code runs once per page, cold). Visibility is not checked here: only
+ * a mention's own text is, once it is found (see Scanner), since almost all
  * text holds none.
  */
-export function* collectSegments(
-  root: Node,
-  onShadowRoot: (root: ShadowRoot) => void = () => undefined,
-  also: Iterable<Element> = [],
-): Generator<Segment | null, void, void> {
-  const doc = root.ownerDocument ?? (root as Document);
-  const scope = root as ParentNode & Node;
-  const skipped = new Set<Element>(scope.querySelectorAll ? scope.querySelectorAll(SKIP_SELECTOR) : []);
-  for (const el of also) skipped.add(el);
-  if (root.nodeType === 1 && (skipped.has(root as Element) || insideSkipped(root))) return;
-  const blocks = new Map<Element, Block | null>();
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-  // Set when the walk enters a non-inline element: the next text starts a new segment.
-  let boundary = true;
-  let current: Segment | null = null;
-  let visited = 0;
-  let node: Node | null = walker.nextNode();
-  while (node) {
-    // A pause point (null) every so often, so a long walk without text (deep
-    // nesting, huge tables of markup) can be split across slices too.
-    if ((++visited & 255) === 0) yield null;
-    if (node.nodeType === 1) {
-      const el = node as Element;
-      if (!INLINE_TAGS.has(el.localName)) boundary = true;
-      if (skipped.has(el)) {
-        node = nextOutside(walker, root);
+export class BatchCollector {
+  private readonly walker: TreeWalker;
+  private readonly ours: Set<Element>;
+  private node: Node | null;
+  private batch = emptyBatch();
+  private parts: string[] = [];
+  private length = 0;
+  /** Index of the open segment in the batch, or -1. */
+  private open = -1;
+  private openBlock: Block | null = null;
+  /** Set when the walk enters a non-inline element: the next text starts a new segment. */
+  private boundary = true;
+
+  constructor(
+    private readonly root: Node,
+    private readonly onShadowRoot: (root: ShadowRoot) => void = () => undefined,
+    also: Iterable<Element> = [],
+    private readonly maxChars = 32_768,
+  ) {
+    this.ours = new Set(also);
+    const doc = root.ownerDocument ?? (root as Document);
+    this.walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    const excluded = root.nodeType === 1 && (this.ours.has(root as Element) || insideSkipped(root));
+    this.node = excluded ? null : this.walker.nextNode();
+  }
+
+  /**
+   * Walks on until a batch is full (returns it), `budget` nodes have been
+   * visited (returns null: a pause point, so a long walk without text can be
+   * split across slices), or the walk ends (returns the last batch, then
+   * undefined).
+   */
+  next(budget = 256): TextBatch | null | undefined {
+    const { walker, ours } = this;
+    let node = this.node;
+    let boundary = this.boundary;
+    for (let visited = 0; node;) {
+      if (++visited > budget) {
+        this.node = node;
+        this.boundary = boundary;
+        return null;
+      }
+      if (node.nodeType === 1) {
+        const el = node as Element;
+        const name = el.localName;
+        if (!INLINE_TAGS.has(name)) boundary = true;
+        if (SKIP_TAGS.has(name) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES)) || ours.has(el)) {
+          node = nextOutside(walker, this.root);
+          continue;
+        }
+        if (el.shadowRoot) this.onShadowRoot(el.shadowRoot);
+        node = walker.nextNode();
         continue;
       }
-      if (el.shadowRoot) onShadowRoot(el.shadowRoot);
+      const text = node as Text;
+      const data = text.data;
       node = walker.nextNode();
-      continue;
+      // Most text sits right in its block (a <p>), or one or two inline elements down.
+      let block: Block | null = text.parentElement;
+      while (block && INLINE_TAGS.has((block as Element).localName)) block = (block as Element).parentElement;
+      if (!block) block = blockOf(text);
+      if (!block || !data) continue;
+      if (!/\S/.test(data)) {
+        // Whitespace between inline elements still separates words.
+        if (this.open >= 0 && !boundary && block === this.openBlock) this.append(text, data);
+        continue;
+      }
+      if (this.open < 0 || boundary || block !== this.openBlock) {
+        if (this.open >= 0) this.closeSegment();
+        if (this.length >= this.maxChars) {
+          const full = this.finish();
+          this.startSegment(block);
+          this.node = node;
+          this.boundary = false;
+          this.append(text, data);
+          return full;
+        }
+        this.startSegment(block);
+      }
+      boundary = false;
+      this.append(text, data);
     }
-    const text = node as Text;
-    const data = text.data;
-    node = walker.nextNode();
-    const parent = text.parentElement;
-    const block = parent ? cachedBlock(parent, blocks) : blockOf(text);
-    if (!block) continue;
-    if (!data || !/\S/.test(data)) {
-      // Whitespace between inline elements still separates words.
-      if (current && data && !boundary && block === current.block) appendNode(current, text);
-      continue;
-    }
-    if (!current || boundary || current.block !== block) {
-      if (current) yield current;
-      current = { block, nodes: [], starts: [], text: '' };
-    }
-    boundary = false;
-    appendNode(current, text);
+    this.node = null;
+    this.boundary = boundary;
+    return this.finish() ?? undefined;
   }
-  if (current) yield current;
+
+  private startSegment(block: Block): void {
+    const batch = this.batch;
+    if (batch.starts.length) {
+      this.parts.push(BATCH_SEPARATOR);
+      this.length += BATCH_SEPARATOR.length;
+    }
+    this.open = batch.starts.length;
+    this.openBlock = block;
+    batch.blocks.push(block);
+    batch.starts.push(this.length);
+    batch.firstNode.push(batch.nodes.length);
+  }
+
+  private append(text: Text, data: string): void {
+    this.batch.nodes.push(text);
+    this.batch.nodeStarts.push(this.length);
+    this.parts.push(data);
+    this.length += data.length;
+  }
+
+  private closeSegment(): void {
+    this.batch.ends.push(this.length);
+    this.batch.endNode.push(this.batch.nodes.length);
+    this.open = -1;
+    this.openBlock = null;
+  }
+
+  /** Closes the batch in progress and returns it (null when it holds nothing). */
+  private finish(): TextBatch | null {
+    if (this.open >= 0) this.closeSegment();
+    const batch = this.batch;
+    if (!batch.starts.length) return null;
+    batch.text = this.parts.join('');
+    this.batch = emptyBatch();
+    this.parts = [];
+    this.length = 0;
+    return batch;
+  }
+}
+
+/** The batches under `root` (for tests and tools; the scanner drives a BatchCollector itself). */
+export function* collectBatches(
+  root: Node,
+  onShadowRoot?: (root: ShadowRoot) => void,
+  also?: Iterable<Element>,
+  maxChars?: number,
+): Generator<TextBatch, void, void> {
+  const collector = new BatchCollector(root, onShadowRoot, also, maxChars);
+  for (let batch = collector.next(Infinity); batch !== undefined; batch = collector.next(Infinity)) if (batch) yield batch;
+}
+
+/** The segments under `root`, one by one (for tests and tools; the scanner works in batches). */
+export function* collectSegments(root: Node, onShadowRoot?: (root: ShadowRoot) => void, also?: Iterable<Element>): Generator<Segment, void, void> {
+  for (const batch of collectBatches(root, onShadowRoot, also)) {
+    if (!batch) continue;
+    for (let i = 0; i < batch.starts.length; i++) yield segmentAt(batch, i);
+  }
+}
+
+function emptyBatch(): TextBatch {
+  return { text: '', nodes: [], nodeStarts: [], blocks: [], starts: [], ends: [], firstNode: [], endNode: [] };
 }
 
 /** Steps the walker past the current node's subtree: its next sibling, or an ancestor's. */
@@ -162,26 +323,6 @@ function nextOutside(walker: TreeWalker, root: Node): Node | null {
     const up = walker.parentNode();
     if (!up || up === root) return null;
   }
-}
-
-/** The block of a text node whose parent is `el`, cached per element for the walk. */
-function cachedBlock(el: Element, cache: Map<Element, Block | null>): Block | null {
-  const known = cache.get(el);
-  if (known !== undefined) return known;
-  let block: Block | null;
-  if (!INLINE_TAGS.has(el.localName)) block = el;
-  else {
-    const parent = el.parentElement;
-    block = parent ? cachedBlock(parent, cache) : blockOf(el);
-  }
-  cache.set(el, block);
-  return block;
-}
-
-function appendNode(seg: Segment, node: Text): void {
-  seg.starts.push(seg.text.length);
-  seg.nodes.push(node);
-  seg.text += node.data;
 }
 
 /**
@@ -195,28 +336,24 @@ export function isShown(el: Element, cache: Map<Element, boolean>): boolean {
   const known = cache.get(el);
   if (known !== undefined) return known;
   let shown = typeof el.checkVisibility !== 'function' || el.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: false });
-  // Clipping: the element itself or one of a few ancestors (the sr-only pattern wraps text in a span or two).
+  // Clipping: the element itself or one of a few ancestors (the sr-only idioms
+  // wrap text in a span or two, in a box of 1 px). The box size is the cheap
+  // sign; only such a box has its computed style asked.
   for (let a: Element | null = el, i = 0; shown && a && i < 4; a = a.parentElement, i++) {
-    if (clippedAway(a)) shown = false;
+    const box = a as HTMLElement;
+    if ((box.offsetWidth <= 1 && box.offsetHeight <= 1) || box.offsetWidth === undefined) {
+      if (clippedAway(a)) shown = false;
+    }
   }
   cache.set(el, shown);
   return shown;
 }
 
+/** A box taken out of the flow whose content is clipped or cut off: how screen-reader-only text hides. */
 function clippedAway(el: Element): boolean {
-  const view = el.ownerDocument.defaultView;
-  if (!view) return false;
-  const style = view.getComputedStyle(el);
-  if (style.position !== 'absolute' && style.position !== 'fixed') return false;
-  const clip = style.clip;
-  if (clip && clip !== 'auto' && /rect\(\s*0(px)?[\s,]+0(px)?[\s,]+0(px)?[\s,]+0(px)?\s*\)/.test(clip)) return true;
-  const clipPath = style.clipPath;
-  if (clipPath && /inset\(\s*(50%|100%)/.test(clipPath)) return true;
-  if (style.overflow !== 'visible' || style.overflowX !== 'visible') {
-    const box = el.getBoundingClientRect();
-    if (box.width <= 1 && box.height <= 1) return true;
-  }
-  return false;
+  const style = el.ownerDocument.defaultView?.getComputedStyle(el);
+  if (!style || (style.position !== 'absolute' && style.position !== 'fixed')) return false;
+  return (style.clip !== 'auto' && style.clip !== '') || style.overflow !== 'visible' || /inset\(\s*(50%|100%)/.test(style.clipPath);
 }
 
 /** Maps an offset range of a segment's text to (node, offset) boundaries. */

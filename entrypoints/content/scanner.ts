@@ -15,19 +15,37 @@
  * loop. Work is sliced (schedule.ts); a page-wide request abandons a running
  * pass instead of racing it.
  */
-import { compileMatcher, resolveBlock, scanBlock, type BlockScan, type Candidate, type CompiledMatcher } from '@/lib/matcher';
+import { compileMatcher, resolveBlock, scanBlock, type BlockScan, type Candidate, type CompiledMatcher, type CueHit } from '@/lib/matcher';
 import { sentenceAround } from '@/lib/cards';
 import { MAX_LISTED, MAX_NODE_CHARS, MAX_PAINTED, MAX_PER_BLOCK, MAX_RETAINED } from '@/lib/limits';
 import type { Finding, TermIndex } from '@/lib/protocol';
-import { blockOf, collectSegments, insideSkipped, isInline, isShown, locate, type Block, type Segment } from './collect';
-import { compareNodes } from './geometry';
+import {
+  BatchCollector,
+  blockOf,
+  insideSkipped,
+  isInline,
+  isShown,
+  locate,
+  segmentAt,
+  segmentIndex,
+  type Block,
+  type Segment,
+  type TextBatch,
+} from './collect';
+import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
-import { afterFrame, Slice } from './schedule';
+import { Slice, whenIdle } from './schedule';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
 /** Huge text runs are scanned in windows of this many characters. */
 const WINDOW = 32_768;
+/**
+ * Text is collected and scanned in batches of about this many characters:
+ * enough to spread the per-scan cost, few enough that a batch's nodes are
+ * let go before the next minor garbage collection has to copy them.
+ */
+const BATCH_CHARS = 8_192;
 
 /** One mention on the page. Its sentence and paragraph are read from its segment on demand. */
 export class Mention {
@@ -67,8 +85,6 @@ interface SegmentRecord {
   block: Block;
   first: Text;
   mentions: Mention[];
-  /** Cue names this segment counted towards the page's cues. */
-  cues: string[];
   /** Scans whose page-scope candidates were rejected, to try again when the page's cues grow. */
   retry?: { scan: BlockScan; offset: number; seg: Segment }[];
   dead?: boolean;
@@ -97,7 +113,13 @@ export class Scanner {
   private orderDirty = false;
   private flat: Mention[] | null = null;
   private readonly byNode = new Map<Text, Mention[]>();
-  private readonly pageCues = new Map<string, number>();
+  /**
+   * Cue names seen anywhere on the page since the last page-wide pass. Only
+   * ever grows between passes: text that leaves the page does not take its
+   * cues with it (keeping a count per segment would cost a record for every
+   * paragraph that says "AI" or "chips").
+   */
+  private readonly pageCues = new Set<string>();
   /** Mentions found but not kept (over a cap), per topic, so counts stay true. */
   private overflow: Record<string, number> = {};
   private retained = 0;
@@ -112,6 +134,8 @@ export class Scanner {
   private running: Promise<void> | null = null;
   /** Bumped by `stop()`: a running turn of the loop sees it and gives up. */
   private epoch = 0;
+  /** True while a page-wide pass walks the document itself: segments arrive in document order. */
+  private inOrder = false;
   /** Whether an element's text can be seen, for the current turn (styles may change between turns). */
   private shown = new Map<Element, boolean>();
 
@@ -184,7 +208,8 @@ export class Scanner {
     };
   }
 
-  private total(): number {
+  /** Every mention found: kept ones and those only counted. */
+  total(): number {
     let n = this.retained;
     for (const k in this.overflow) n += this.overflow[k]!;
     return n;
@@ -215,7 +240,7 @@ export class Scanner {
   private async loop(): Promise<void> {
     while (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) {
       const epoch = this.epoch;
-      await afterFrame(this.doc);
+      await whenIdle(this.doc);
       if (epoch !== this.epoch || !this.matcher) continue;
       const full = this.pendingFull;
       this.shown = new Map();
@@ -235,7 +260,7 @@ export class Scanner {
         for (const root of roots) this.forgetUnder(root);
       }
       const cuesBefore = this.pageCues.size;
-      const finished = await this.scanRoots(roots, epoch);
+      const finished = await this.scanRoots(roots, epoch, full);
       if (!finished) continue;
       if (this.pageCues.size > cuesBefore) this.retryPageRules();
       await this.paint(epoch);
@@ -246,49 +271,68 @@ export class Scanner {
   }
 
   /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */
-  private async scanRoots(roots: Node[], epoch: number): Promise<boolean> {
+  private async scanRoots(roots: Node[], epoch: number, full: boolean): Promise<boolean> {
     const matcher = this.matcher!;
     const slice = new Slice();
-    const abandoned = () => epoch !== this.epoch || !this.matcher;
+    const pause = async () => {
+      if (!slice.spent()) return true;
+      await slice.maybeYield();
+      return epoch === this.epoch && !!this.matcher;
+    };
     for (let r = 0; r < roots.length; r++) {
+      // The first root of a page-wide pass is the body: what it yields comes in
+      // document order and can simply be appended. Shadow roots come after and
+      // are placed by comparison.
+      this.inOrder = full && r === 0;
       const onShadowRoot = (shadow: ShadowRoot) => {
         this.forgetUnder(shadow);
         this.observe(shadow);
         this.options.onShadowRoot?.(shadow);
         roots.push(shadow);
       };
-      for (const seg of collectSegments(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [])) {
-        if (seg) {
-          for (const part of windows(seg)) {
-            this.addScan(matcher, seg, part.text, part.offset);
-            await slice.maybeYield();
-            if (abandoned()) return this.abandon(slice);
-          }
-        } else {
-          await slice.maybeYield();
-          if (abandoned()) return this.abandon(slice);
-        }
+      const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], BATCH_CHARS);
+      for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
+        if (batch) this.addBatch(matcher, batch);
+        if (!(await pause())) return this.abandon(slice);
       }
     }
+    this.inOrder = false;
     slice.end();
     return true;
   }
 
   private abandon(slice: Slice): false {
+    this.inOrder = false;
     slice.end();
     return false;
   }
 
-  /** Scans one window of a segment: counts its cues, keeps what its rules accept. */
-  private addScan(matcher: CompiledMatcher, seg: Segment, text: string, offset: number): void {
-    const scan = scanBlock(matcher, text);
-    if (!scan.candidates.length && !scan.cues.size) return;
-    const record = this.recordFor(seg);
-    for (const cue of scan.cues) {
-      record.cues.push(cue);
-      this.pageCues.set(cue, (this.pageCues.get(cue) ?? 0) + 1);
+  /**
+   * Scans a batch of segments at once, counts the page's cues, and resolves
+   * each segment that holds a candidate against its own cues (a block-scope
+   * rule looks at its own paragraph) and the page's.
+   */
+  private addBatch(matcher: CompiledMatcher, batch: TextBatch): void {
+    const scan = scanText(matcher, batch.text);
+    for (const hit of scan.cueHits) this.pageCues.add(hit.name);
+    const { candidates, cueHits } = scan;
+    for (let i = 0; i < candidates.length;) {
+      const s = segmentIndex(batch, candidates[i]!.start);
+      const from = batch.starts[s]!;
+      const to = batch.ends[s]!;
+      const own: Candidate[] = [];
+      for (; i < candidates.length && candidates[i]!.start < to; i++) {
+        const c = candidates[i]!;
+        own.push({ ...c, start: c.start - from, end: c.end - from });
+      }
+      const hits: CueHit[] = [];
+      for (let h = firstHitFrom(cueHits, from); h < cueHits.length && cueHits[h]!.start < to; h++) {
+        const hit = cueHits[h]!;
+        hits.push({ name: hit.name, start: hit.start - from, end: hit.end - from });
+      }
+      const seg = segmentAt(batch, s);
+      this.resolve(this.recordFor(seg), seg, { candidates: own, cues: new Set(hits.map((x) => x.name)), cueHits: hits }, 0);
     }
-    if (scan.candidates.length) this.resolve(record, seg, scan, offset);
   }
 
   private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number): void {
@@ -309,7 +353,7 @@ export class Scanner {
     const first = seg.nodes[0]!;
     const existing = list?.find((s) => s.first === first);
     if (existing) return existing;
-    const record: SegmentRecord = { block: seg.block, first, mentions: [], cues: [] };
+    const record: SegmentRecord = { block: seg.block, first, mentions: [] };
     if (list) list.push(record);
     else this.blocks.set(seg.block, [record]);
     return record;
@@ -319,6 +363,11 @@ export class Scanner {
     const start = c.start + offset;
     const end = c.end + offset;
     const at = locate(seg, start, end);
+    // Text a reader cannot see (not rendered, transparent, clipped away like
+    // screen-reader-only text) holds no mention.
+    const parent = at.startNode.parentElement;
+    if (parent && !isShown(parent, this.shown)) return;
+    if (at.endNode !== at.startNode && at.endNode.parentElement && !isShown(at.endNode.parentElement, this.shown)) return;
     if (
       record.mentions.length >= MAX_PER_BLOCK ||
       this.retained >= MAX_RETAINED ||
@@ -343,15 +392,31 @@ export class Scanner {
 
   /**
    * Puts a segment's record in document order. A page-wide pass meets
-   * segments in order, so the common case is an append after one comparison.
+   * segments in order, so it simply appends. An update looks back through the
+   * page from the new segment for the nearest text that starts a kept segment
+   * (usually close by: the paragraph before), and only past a few thousand
+   * nodes falls back to comparing positions, which on a page of a hundred
+   * thousand sibling paragraphs costs milliseconds a comparison.
    */
   private insertInOrder(record: SegmentRecord): void {
     this.compactOrder();
     const order = this.order;
     const last = order[order.length - 1];
-    if (!last || compareNodes(last.first, record.first) < 0) {
+    if (this.inOrder || !last) {
       order.push(record);
       return;
+    }
+    const firsts = new Map<Node, SegmentRecord>();
+    for (const r of order) firsts.set(r.first, r);
+    const root = record.first.getRootNode();
+    const walker = (record.first.ownerDocument ?? this.doc).createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    walker.currentNode = record.first;
+    for (let n = walker.previousNode(), steps = 0; n && steps < 4000; n = walker.previousNode(), steps++) {
+      const before = firsts.get(n);
+      if (before) {
+        order.splice(order.indexOf(before) + 1, 0, record);
+        return;
+      }
     }
     let lo = 0;
     let hi = order.length;
@@ -395,11 +460,6 @@ export class Scanner {
       this.unkeep(record);
       record.dead = true;
       this.orderDirty = true;
-      for (const cue of record.cues) {
-        const n = (this.pageCues.get(cue) ?? 1) - 1;
-        if (n > 0) this.pageCues.set(cue, n);
-        else this.pageCues.delete(cue);
-      }
     }
   }
 
@@ -475,20 +535,24 @@ export class Scanner {
     slice.end();
   }
 
-  /** Index in `all` of the first mention at or after the middle of the viewport. */
+  /**
+   * Index in `all` of the first mention at or below the middle of the
+   * viewport. By geometry: a binary search on the mentions' boxes (document
+   * order runs down the page in all but unusual layouts, and a window of
+   * thousands does not need better), which reads layout but never walks the
+   * DOM comparing positions.
+   */
   private readerIndex(all: Mention[]): number {
     const view = this.doc.defaultView;
-    if (!view) return 0;
-    const at = this.doc.elementFromPoint(view.innerWidth / 2, view.innerHeight / 2);
-    if (!at || this.isOwnUi(at)) {
-      const max = Math.max(1, this.doc.documentElement.scrollHeight - view.innerHeight);
-      return Math.round((view.scrollY / max) * all.length);
-    }
+    if (!view || !all.length) return 0;
+    const middle = view.innerHeight / 2;
     let lo = 0;
     let hi = all.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (compareNodes(all[mid]!.startNode, at) < 0) lo = mid + 1;
+      const box = rangeRect(all[mid]!.range);
+      // A mention whose text left the page counts as above, so the search moves on.
+      if (!box || box.bottom < middle) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -536,22 +600,38 @@ export class Scanner {
   }
 }
 
-/** Huge text runs, a window at a time (lazily, so a slice copies one window, not the whole run). */
-function* windows(seg: Segment): Generator<{ text: string; offset: number }> {
-  if (seg.text.length <= WINDOW) {
-    yield { text: seg.text, offset: 0 };
-    return;
-  }
-  let start = 0;
-  while (start < seg.text.length) {
-    let end = Math.min(seg.text.length, start + WINDOW);
-    if (end < seg.text.length) {
-      const space = seg.text.lastIndexOf(' ', end);
+/**
+ * Scans a text of any length: at once up to twice WINDOW, else a window at a
+ * time (cut at a space), with offsets into the whole text.
+ */
+function scanText(matcher: CompiledMatcher, text: string): BlockScan {
+  if (text.length <= WINDOW * 2) return scanBlock(matcher, text);
+  const out: BlockScan = { candidates: [], cues: new Set(), cueHits: [] };
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + WINDOW);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
       if (space > start + WINDOW / 2) end = space;
     }
-    yield { text: seg.text.slice(start, end), offset: start };
+    const part = scanBlock(matcher, text.slice(start, end));
+    for (const c of part.candidates) out.candidates.push({ ...c, start: c.start + start, end: c.end + start });
+    for (const h of part.cueHits) out.cueHits.push({ name: h.name, start: h.start + start, end: h.end + start });
+    for (const cue of part.cues) out.cues.add(cue);
     start = end;
   }
+  return out;
+}
+
+/** Index of the first cue hit starting at or after `offset` (hits are in order). */
+function firstHitFrom(hits: CueHit[], offset: number): number {
+  let lo = 0;
+  let hi = hits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The roots not inside another root of the list (flat tree: a shadow root is inside its host). */

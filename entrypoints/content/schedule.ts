@@ -19,14 +19,16 @@ export function yieldToPage(): Promise<void> {
 }
 
 /**
- * Resolves once the browser has rendered a frame (style and layout clean), so
- * work that follows reads computed style instead of forcing it inside our
- * task. A hidden tab renders no frames: a short timer instead.
+ * Resolves when the page is idle: after its pending rendering (so style and
+ * layout are clean and the visibility checks that follow read computed style
+ * instead of forcing it inside our task), in a task of its own. An idle
+ * callback rather than an animation frame, so none of our work runs inside
+ * the page's rendering tasks; the timeout keeps a busy page from starving us.
  */
-export function afterFrame(doc: Document): Promise<void> {
+export function whenIdle(doc: Document, timeout = 500): Promise<void> {
   return new Promise((done) => {
-    const view = doc.defaultView;
-    if (view && doc.visibilityState === 'visible') view.requestAnimationFrame(() => setTimeout(done, 0));
+    const view = doc.defaultView as (Window & typeof globalThis) | null;
+    if (view && typeof view.requestIdleCallback === 'function') view.requestIdleCallback(() => done(), { timeout });
     else setTimeout(done, 50);
   });
 }

@@ -225,6 +225,13 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
 }
 
 /**
+ * What separates the texts of a batch scanned at once (the content script
+ * joins a page's paragraphs with it): a character that is neither a word nor
+ * a space, so no term or cue phrase can span two texts.
+ */
+export const BATCH_SEPARATOR = '\u0000';
+
+/**
  * Applies context rules and resolves overlaps. A rule's cues count only at
  * other positions than the candidate itself. Of overlapping candidates the
  * longest wins, then the earliest.

@@ -54,6 +54,18 @@ async function start(html: string): Promise<Scanner> {
   return s;
 }
 
+describe('what counts', () => {
+  it('keeps no mention a reader cannot see: not rendered, transparent, invisible, or clipped away as screen-reader-only text', async () => {
+    const s = await start(`
+      <p>DeepSeek is visible.</p>
+      <p style="display:none">DeepSeek hidden</p>
+      <p style="opacity:0">DeepSeek transparent</p>
+      <p style="visibility:hidden">DeepSeek invisible</p>
+      <p>Read more <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap">about DeepSeek</span></p>`);
+    expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+});
+
 describe('incremental updates', () => {
   it('rescans the whole block when a node inside an inline element is removed', async () => {
     const s = await start('<p id="p">DeepSeek shipped. <b>DeepSeek again <i id="i">now</i></b> and more.</p>');

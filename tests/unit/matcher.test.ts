@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileMatcher, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
+import { BATCH_SEPARATOR, compileMatcher, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
 import { inflections } from '../../lib/matcher/inflect';
 import { tokenize } from '../../lib/matcher/tokenize';
 import dataset from '../../lib/dataset/dataset.json';
@@ -147,6 +147,21 @@ describe('context rules', () => {
     const scan = scanBlock(local, 'DeepSeek and R1 under export controls on chips');
     expect(scan.candidates.some((c) => c.topicId === 'deepseek')).toBe(false);
     expect(scan.cues.has('@deepseek')).toBe(true);
+  });
+});
+
+describe('batches joined by BATCH_SEPARATOR', () => {
+  it('give each text what it would get alone, and no term spans two texts', () => {
+    const texts = ['DeepSeek trained R1 on H800 chips.', 'new export', 'controls on chips', '深度', '求索', 'Whisky distillation in a distillery.'];
+    const joined = scanBlock(m, texts.join(BATCH_SEPARATOR));
+    let at = 0;
+    for (const text of texts) {
+      const alone = scanBlock(m, text);
+      const inBatch = joined.candidates.filter((c) => c.start >= at && c.end <= at + text.length).map((c) => ({ ...c, start: c.start - at, end: c.end - at }));
+      expect(inBatch, text).toEqual(alone.candidates);
+      at += text.length + BATCH_SEPARATOR.length;
+    }
+    expect(joined.candidates.map((c) => c.term)).not.toContain('export control');
   });
 });
 
