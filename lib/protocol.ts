@@ -90,6 +90,8 @@ export const CONTENT_REQUESTS = {
   muteTopic: v.strictObject({ topicId: TopicId }),
   muteSite: Empty,
   openSummary: Empty,
+  /** Add the card's code to the asking frame (the first time a card is about to open there). */
+  loadCard: Empty,
 };
 
 /** Requests only extension pages may send (on top of the content script's). */
@@ -115,6 +117,7 @@ export interface ContentReplies {
   muteTopic: null;
   muteSite: null;
   openSummary: null;
+  loadCard: null;
 }
 
 export interface PageReplies extends ContentReplies {

@@ -47,6 +47,13 @@ export function createHandlers(data: DatasetService): Handlers {
       }
       return null;
     },
+    loadCard: async (_req, sender) => {
+      // Into the frame that asked, and only a file of our own: the card's code.
+      const tabId = sender.tab?.id;
+      if (tabId === undefined) throw new DatasetError('No tab to add the card to.');
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [sender.frameId ?? 0] }, files: ['/card.js'] });
+      return null;
+    },
     getDatasetInfo: () => data.info(),
     importDataset: ({ text }) => data.importText(text),
     resetDataset: () => data.reset(),

@@ -12,31 +12,18 @@
  */
 import { render } from 'preact';
 import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { Card } from '@/components/Card';
 import cardCss from '@/components/card.css?inline';
 import { rankCards } from '@/lib/cards';
-import type { CardView, TopicSummary } from '@/lib/protocol';
+import type { CardView } from '@/lib/protocol';
 import { t } from '@/lib/i18n';
-import { randomName } from './painter';
-import type { Mention } from './scanner';
-import type { CardHost } from './hover';
-import { toLiveRange } from './geometry';
+import { randomName } from '@/lib/names';
+import type { CardDeps, CardUi } from '../content/card-host';
+import { toLiveRange } from '../content/geometry';
+import type { Mention } from '../content/scanner';
 
 /** The card's "summary" button opens the popup at most this often. */
 const SUMMARY_INTERVAL_MS = 2000;
-
-export interface PopoverDeps {
-  ctx: ContentScriptContext;
-  topics: () => TopicSummary[];
-  loadCards: (topicId: string) => Promise<CardView[]>;
-  delayMs: () => number;
-  onCardPointer: (inside: boolean) => void;
-  onClosed: () => void;
-  muteTopic: (topicId: string) => void;
-  muteSite: () => void;
-  openSummary: () => void;
-}
 
 interface Mounted {
   host: HTMLElement;
@@ -44,7 +31,7 @@ interface Mounted {
   container: HTMLElement;
 }
 
-export class Popover implements CardHost {
+export class Popover implements CardUi {
   private mounted: Mounted | null = null;
   private mention: Mention | null = null;
   private cards: CardView[] = [];
@@ -57,7 +44,7 @@ export class Popover implements CardHost {
   /** The card is on screen (not merely loading). */
   private shown = false;
 
-  constructor(private readonly deps: PopoverDeps) {}
+  constructor(private readonly deps: CardDeps) {}
 
   delayMs(): number {
     return this.deps.delayMs();
@@ -128,7 +115,7 @@ export class Popover implements CardHost {
     style.textContent = cardCss;
     const container = document.createElement('div');
     root.append(style, container);
-    const opts = { signal: this.deps.ctx.signal };
+    const opts = { signal: this.deps.life.signal };
     host.addEventListener('pointerenter', (e) => e.isTrusted && this.deps.onCardPointer(true), opts);
     host.addEventListener('pointerleave', (e) => e.isTrusted && this.deps.onCardPointer(false), opts);
     root.addEventListener(

@@ -7,7 +7,8 @@
  *        ▲            │                                               │
  *        └─ MutationObserver                                          │
  *                     ▼                                               ▼
- *   pointer ──► HoverController (hit-test, intent) ──► Popover (Card, closed shadow root) ◄── cards (background)
+ *   pointer ──► HoverController (hit-test, intent) ──► LazyCard ─► card bundle (Card, closed shadow root) ◄── cards
+ *                                                        (added to the frame by the background on first use)
  *   commands, popup ──► KeyboardNavigator ──┘
  *   findings ──► background (badge) · popup (tabCall: getFindings)
  *
@@ -25,7 +26,7 @@ import { pageOptsOut } from './collect';
 import { HoverController } from './hover';
 import { KeyboardNavigator } from './keyboard';
 import { Painter } from './painter';
-import { Popover } from './popover';
+import { LazyCard } from './card-host';
 import { Scanner } from './scanner';
 import { observeSlices, sliceStatsRecorder } from './schedule';
 
@@ -51,6 +52,10 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     return;
   }
 
+  // A frame with next to no text (an ad, a button, an empty embed) costs
+  // nothing more until it has some: no settings, no index, no matcher.
+  if (window !== window.top && !(await textArrives(ctx, document))) return;
+
   let settings: Settings = await loadSettings();
   let index = await loadIndex();
   if (!index || ctx.isInvalid) return;
@@ -59,25 +64,28 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
   const painter = new Painter(document, topicIds(), settings.topicStyles, `${browser.runtime.getURL('/')}|${performance.timeOrigin}`);
   const cardCache = new Map<string, Promise<CardView[]>>();
-  const popover = new Popover({
-    ctx,
-    topics: () => index?.topics ?? [],
-    loadCards: (topicId) => {
-      let cached = cardCache.get(topicId);
-      if (!cached) {
-        cached = contentCall('getCards', { topicId }).then((r) => (r.ok ? r.value : []));
-        cardCache.set(topicId, cached);
-        void cached.then((cards) => cards.length || cardCache.delete(topicId));
-      }
-      return cached;
+  const popover = new LazyCard(
+    {
+      life: ctx,
+      topics: () => index?.topics ?? [],
+      loadCards: (topicId) => {
+        let cached = cardCache.get(topicId);
+        if (!cached) {
+          cached = contentCall('getCards', { topicId }).then((r) => (r.ok ? r.value : []));
+          cardCache.set(topicId, cached);
+          void cached.then((cards) => cards.length || cardCache.delete(topicId));
+        }
+        return cached;
+      },
+      delayMs: () => settings.hoverDelayMs,
+      onCardPointer: (inside) => hover.cardPointer(inside),
+      onClosed: () => hover.forget(),
+      muteTopic: (topicId) => void contentCall('muteTopic', { topicId }),
+      muteSite: () => void contentCall('muteSite', {}),
+      openSummary: () => void contentCall('openSummary', {}),
     },
-    delayMs: () => settings.hoverDelayMs,
-    onCardPointer: (inside) => hover.cardPointer(inside),
-    onClosed: () => hover.forget(),
-    muteTopic: (topicId) => void contentCall('muteTopic', { topicId }),
-    muteSite: () => void contentCall('muteSite', {}),
-    openSummary: () => void contentCall('openSummary', {}),
-  });
+    async () => (await contentCall('loadCard', {})).ok,
+  );
   const scanner = new Scanner(document, painter, {
     onShadowRoot: (root) => painter.styleRoot(root),
     isOwnUi: (node) => popover.owns(node),
@@ -99,7 +107,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     }
     if (window !== window.top) return;
     clearTimeout(reportTimer);
-    reportTimer = ctx.setTimeout(() => void contentCall('reportFindings', { total: scanner.findings().total }), REPORT_DELAY_MS);
+    reportTimer = ctx.setTimeout(() => void contentCall('reportFindings', { total: scanner.total() }), REPORT_DELAY_MS);
   };
 
   /**
@@ -204,6 +212,50 @@ export function frameSite(): string {
   const ancestors = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
   if (ancestors?.length) return normalizeSite(ancestors[0]!);
   return normalizeSite(document.referrer);
+}
+
+/** Characters of text a frame needs before it is worth scanning. */
+const FRAME_MIN_CHARS = 200;
+
+/**
+ * Resolves true once `doc` holds at least FRAME_MIN_CHARS characters of
+ * text outside scripts and styles (at once, or later as the frame fills in),
+ * false if the context ends first. Checks after changes settle, never in the
+ * observer callback.
+ */
+function textArrives(ctx: ContentScriptContext, doc: Document): Promise<boolean> {
+  if (hasText(doc)) return Promise.resolve(true);
+  return new Promise((done) => {
+    let timer: number | undefined;
+    const observer = new MutationObserver(() => {
+      clearTimeout(timer);
+      timer = ctx.setTimeout(() => {
+        if (!hasText(doc)) return;
+        observer.disconnect();
+        done(true);
+      }, 300);
+    });
+    observer.observe(doc.documentElement, { childList: true, characterData: true, subtree: true });
+    ctx.onInvalidated(() => {
+      observer.disconnect();
+      done(false);
+    });
+  });
+}
+
+function hasText(doc: Document): boolean {
+  if (!doc.body) return false;
+  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
+  let chars = 0;
+  for (let n = walker.nextNode(), seen = 0; n; n = walker.nextNode(), seen++) {
+    // A long walk means a real document, whatever its first nodes hold.
+    if (seen > 2000) return true;
+    const parent = (n as Text).parentElement?.localName;
+    if (parent === 'script' || parent === 'style' || parent === 'noscript' || parent === 'template') continue;
+    chars += (n as Text).data.trim().length;
+    if (chars >= FRAME_MIN_CHARS) return true;
+  }
+  return false;
 }
 
 function emptyFindings(state: PageFindings['state']): PageFindings {

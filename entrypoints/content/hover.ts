@@ -32,6 +32,8 @@ export interface CardHost {
   current(): Mention | null;
   /** Is this node part of our own UI? */
   owns(node: Node): boolean;
+  /** Get ready to open (load what a card needs), ahead of need. */
+  prepare?(): void;
 }
 
 type HitResult = { highlight?: Highlight; ranges?: AbstractRange[] } | Highlight;
@@ -83,6 +85,7 @@ export class HoverController {
       }
       if (this.pending === mention) return;
       this.pending = mention;
+      this.card.prepare?.();
       clearTimeout(this.openTimer);
       this.openTimer = this.ctx.setTimeout(() => {
         if (this.pending === mention) {

@@ -18,7 +18,7 @@
  * ranges to our highlights, or drop our stylesheet. `repair()` undoes all of
  * that; hit-testing only ever trusts ranges we made.
  */
-import { sha256 } from '@/lib/hash';
+import { derivedName, randomName } from '@/lib/names';
 import type { HighlightStyle } from '@/lib/settings';
 import { topicColour } from '@/lib/theme';
 
@@ -27,18 +27,6 @@ interface Entry {
   highlight: Highlight;
   /** The ranges we put in, so anything else in the highlight is known to be foreign. */
   ranges: Set<AbstractRange>;
-}
-
-const letters = (bytes: Uint8Array) => Array.from(bytes.subarray(0, 12), (b) => String.fromCharCode(97 + (b % 26))).join('');
-
-/** A name no page can predict or tie to us: twelve letters, fresh every time. */
-export function randomName(): string {
-  return letters(crypto.getRandomValues(new Uint8Array(12)));
-}
-
-/** Twelve letters derived from a seed and a purpose (see the module comment). */
-export function derivedName(seed: string, purpose: string): string {
-  return letters(sha256(new TextEncoder().encode(`${seed}|${purpose}`)));
 }
 
 /** The look of one highlight. Never a solid underline: that reads as a link. */

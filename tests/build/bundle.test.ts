@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const builds = ['.output/chrome-mv3', '.output/firefox-mv3'];
@@ -27,10 +28,13 @@ describe.each(builds)('%s', (dir) => {
 
   it('ships no test hooks: a closed shadow root, no probe, no test marker, no benchmark mark, no web-accessible pages', () => {
     const content = readFileSync(join(dir, 'content-scripts/content.js'), 'utf8');
-    expect(content).not.toContain('counterpoint-e2e');
-    expect(content).not.toContain('data-counterpoint-test');
-    // The e2e build's "open" is compiled out (left as a dead `false ? "open"` branch when not minified).
-    expect(content).toMatch(/mode:\s*(false\s*\?\s*"open"\s*:\s*)?"closed"/);
+    const card = readFileSync(join(dir, 'card.js'), 'utf8');
+    for (const script of [content, card]) {
+      expect(script).not.toContain('counterpoint-e2e');
+      expect(script).not.toContain('data-counterpoint-test');
+    }
+    expect(card).toMatch(/mode:\s*"closed"/);
+    expect(card).not.toMatch(/mode:\s*"open"/);
     for (const file of files(dir).filter((f) => f.endsWith('.js'))) expect(readFileSync(file, 'utf8'), file).not.toContain('counterpoint:first-content');
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.web_accessible_resources ?? []).toEqual([]);
@@ -43,15 +47,27 @@ describe.each(builds)('%s', (dir) => {
     expect(manifest.content_scripts[0].css ?? []).toEqual([]);
   });
 
-  it('asks only for the storage and activeTab permissions', () => {
+  it('asks only for the storage, activeTab and scripting permissions', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.permissions).toEqual(['storage', 'activeTab']);
-    expect(manifest.host_permissions ?? []).toEqual([]);
+    expect(manifest.permissions).toEqual(['storage', 'activeTab', 'scripting']);
+    // Chromium only: the hosts the content script already covers, so the card's code can be added on demand.
+    expect(manifest.host_permissions ?? []).toEqual(dir.includes('chrome') ? ['<all_urls>'] : []);
     expect(manifest.content_security_policy.extension_pages).toContain("script-src 'self'");
     const cs = manifest.content_scripts[0];
     expect(cs.all_frames).toBe(true);
     expect(cs.match_about_blank).toBe(true);
+  });
+
+  it('keeps the card out of the script every frame evaluates, which stays under 25 kB gzipped', () => {
+    const content = readFileSync(join(dir, 'content-scripts/content.js'));
+    const text = content.toString('utf8');
+    // The Card view (its strings) and its placement live in card.js only.
+    for (const marker of ['cardClose', 'cardMuteSite', 'bottom-start']) {
+      expect(text, marker).not.toContain(marker);
+      expect(readFileSync(join(dir, 'card.js'), 'utf8'), marker).toContain(marker);
+    }
+    expect(gzipSync(content, { level: 9 }).length).toBeLessThan(25 * 1024);
   });
 
   it('contains no remote URL that code could fetch', () => {

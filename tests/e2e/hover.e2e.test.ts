@@ -195,6 +195,34 @@ describe.each(KINDS)('%s', (kind) => {
     expect(card).toMatch(/^(deepseek|export-controls)-/);
   });
 
+  it('leaves a frame with next to no text alone until it has some', async () => {
+    const framed = await browser.open('/frames.html');
+    await framed.loadedAndQuiet(1500);
+    const adRanges = () =>
+      framed.tab.evaluate(() => {
+        const win = (document.getElementById('ad') as HTMLIFrameElement).contentWindow as unknown as { CSS: typeof CSS };
+        return [...win.CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0);
+      });
+    // The article frame is scanned; the ad frame ("Advertisement: DeepSeek tips.") is not worth it yet.
+    await until(
+      () =>
+        framed.tab.evaluate(
+          () => ((document.getElementById('inner') as HTMLIFrameElement).contentWindow as unknown as { CSS: typeof CSS }).CSS.highlights.size > 0,
+        ),
+      'the article frame highlighted',
+    );
+    expect(await adRanges()).toBe(0);
+    // Once it fills in with real text, it is.
+    await framed.tab.evaluate(() => {
+      const doc = (document.getElementById('ad') as HTMLIFrameElement).contentDocument!;
+      const p = doc.createElement('p');
+      p.textContent =
+        'Sponsored report: what DeepSeek means for the chip export controls, in twelve charts and three interviews with analysts who have followed the lab since its first model came out.';
+      doc.body.append(p);
+    });
+    await until(async () => (await adRanges()) >= 2, 'the filled frame highlighted');
+  });
+
   it.skipIf(!SEEDS).each([
     ['the training-cost claim', '003_280b931fd4fb2bfb', 'DeepSeek', 'total training cost of less than $6 million', 'deepseek-training-cost'],
     ['the SemiAnalysis hardware estimate', '000_867b355e20b1f416', 'DeepSeek', 'SemiAnalysis estimate', 'deepseek-hardware-estimate'],
