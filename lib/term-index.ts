@@ -31,6 +31,7 @@ const TermSchema = v.object({
   inflect: v.optional(v.boolean()),
   caseSensitive: v.optional(v.boolean()),
   requires: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
+  about: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
   vetoes: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
   scope: v.optional(v.picklist(['block', 'page'])),
 });

@@ -345,6 +345,12 @@ export function isShown(el: Element, cache: Map<Element, boolean>): boolean {
       if (clippedAway(a)) shown = false;
     }
   }
+  // Moved off the page's top or left edge (left: -9999px), where no scrolling reaches.
+  if (shown) {
+    const view = el.ownerDocument.defaultView;
+    const rect = el.getBoundingClientRect();
+    if (view && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0) && (rect.width > 0 || rect.height > 0)) shown = false;
+  }
   cache.set(el, shown);
   return shown;
 }

@@ -15,7 +15,17 @@
  * loop. Work is sliced (schedule.ts); a page-wide request abandons a running
  * pass instead of racing it.
  */
-import { compileMatcher, resolveBlock, scanBlock, type BlockScan, type Candidate, type CompiledMatcher, type CueHit } from '@/lib/matcher';
+import {
+  ABOUT_HITS,
+  compileMatcher,
+  resolveBlock,
+  scanBlock,
+  type BlockScan,
+  type Candidate,
+  type CompiledMatcher,
+  type CueHit,
+  type PageContext,
+} from '@/lib/matcher';
 import { sentenceAround } from '@/lib/cards';
 import { MAX_LISTED, MAX_NODE_CHARS, MAX_PAINTED, MAX_PER_BLOCK, MAX_RETAINED } from '@/lib/limits';
 import type { Finding, TermIndex } from '@/lib/protocol';
@@ -35,6 +45,7 @@ import {
 import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
 import { Slice, whenIdle } from './schedule';
+import { ShadowSweep } from './shadow-sweep';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
@@ -120,6 +131,14 @@ export class Scanner {
    * paragraph that says "AI" or "chips").
    */
   private readonly pageCues = new Set<string>();
+  /**
+   * What the page is about, for rules that look past their paragraph: the
+   * cues (of those such rules name) in the title or a heading, or met at
+   * least ABOUT_HITS times. Grows like pageCues.
+   */
+  private readonly pageAbout = new Set<string>();
+  private readonly cueCounts = new Map<string, number>();
+  private readonly context: PageContext = { cues: this.pageCues, about: this.pageAbout };
   /** Mentions found but not kept (over a cap), per topic, so counts stay true. */
   private overflow: Record<string, number> = {};
   private retained = 0;
@@ -145,6 +164,8 @@ export class Scanner {
   onChange: () => void = () => undefined;
 
   private readonly isOwnUi: (node: Node) => boolean;
+  /** Looks again, after each turn, for shadow roots attached where the walk already passed. */
+  private readonly sweep: ShadowSweep;
 
   constructor(
     private readonly doc: Document,
@@ -152,12 +173,23 @@ export class Scanner {
     private readonly options: ScannerOptions = {},
   ) {
     this.isOwnUi = options.isOwnUi ?? (() => false);
+    this.sweep = new ShadowSweep(
+      doc,
+      (root) => this.observed.has(root),
+      (root) => {
+        this.observe(root);
+        this.options.onShadowRoot?.(root);
+        this.pendingRoots.add(root);
+        void this.kick();
+      },
+    );
   }
 
   /** (Re)compiles the matcher for the enabled topics and rescans the page. Resolves when the page is scanned. */
   configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
     this.matcher = compileMatcher(index.spec, enabled);
     this.epoch++;
+    this.sweep.stop();
     this.observe(this.doc.documentElement);
     this.pendingFull = true;
     return this.kick();
@@ -218,6 +250,7 @@ export class Scanner {
   /** Stops observing and takes every highlight off the page. `configure` starts again. */
   stop(): void {
     this.epoch++;
+    this.sweep.stop();
     this.observer?.disconnect();
     this.observer = null;
     this.observed.clear();
@@ -251,6 +284,7 @@ export class Scanner {
         this.pendingRemoved = [];
         this.forgetAll();
         this.state = 'scanning';
+        this.readTitle(this.matcher);
         roots = this.doc.body ? [this.doc.body] : [];
       } else {
         for (const el of this.pendingRemoved) this.forgetUnder(el);
@@ -259,13 +293,14 @@ export class Scanner {
         this.pendingRoots.clear();
         for (const root of roots) this.forgetUnder(root);
       }
-      const cuesBefore = this.pageCues.size;
+      const cuesBefore = this.pageCues.size + this.pageAbout.size;
       const finished = await this.scanRoots(roots, epoch, full);
       if (!finished) continue;
-      if (this.pageCues.size > cuesBefore) this.retryPageRules();
+      if (this.pageCues.size + this.pageAbout.size > cuesBefore) this.retryPageRules();
       await this.paint(epoch);
       if (epoch !== this.epoch) continue;
       if (full) this.state = 'done';
+      this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
       this.onChange();
     }
   }
@@ -314,8 +349,15 @@ export class Scanner {
    */
   private addBatch(matcher: CompiledMatcher, batch: TextBatch): void {
     const scan = scanText(matcher, batch.text);
-    for (const hit of scan.cueHits) this.pageCues.add(hit.name);
     const { candidates, cueHits } = scan;
+    for (const hit of cueHits) {
+      this.pageCues.add(hit.name);
+      if (matcher.aboutNames.has(hit.name) && !this.pageAbout.has(hit.name)) {
+        const count = (this.cueCounts.get(hit.name) ?? 0) + 1;
+        this.cueCounts.set(hit.name, count);
+        if (count >= ABOUT_HITS || isHeading(batch.blocks[segmentIndex(batch, hit.start)]!)) this.pageAbout.add(hit.name);
+      }
+    }
     for (let i = 0; i < candidates.length;) {
       const s = segmentIndex(batch, candidates[i]!.start);
       const from = batch.starts[s]!;
@@ -335,9 +377,19 @@ export class Scanner {
     }
   }
 
+  /** The page's title names what the page is about, like a heading. */
+  private readTitle(matcher: CompiledMatcher): void {
+    const title = this.doc.title.slice(0, 1000);
+    if (!title) return;
+    for (const hit of scanBlock(matcher, title).cueHits) {
+      this.pageCues.add(hit.name);
+      if (matcher.aboutNames.has(hit.name)) this.pageAbout.add(hit.name);
+    }
+  }
+
   private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number): void {
-    const accepted = resolveBlock(scan, this.pageCues);
-    if (accepted.length < scan.candidates.length && scan.candidates.some((c) => c.scope === 'page' && !accepted.includes(c))) {
+    const accepted = resolveBlock(scan, this.context);
+    if (accepted.length < scan.candidates.length && scan.candidates.some((c) => (c.scope === 'page' || c.about) && !accepted.includes(c))) {
       (record.retry ??= []).push({ scan, offset, seg });
     }
     for (const c of accepted) {
@@ -495,6 +547,8 @@ export class Scanner {
     this.flat = null;
     this.byNode.clear();
     this.pageCues.clear();
+    this.pageAbout.clear();
+    this.cueCounts.clear();
     this.overflow = {};
     this.retained = 0;
   }
@@ -632,6 +686,13 @@ function firstHitFrom(hits: CueHit[], offset: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** A heading of the first three levels: what it names, the page (or its section) is about. */
+function isHeading(block: Block): boolean {
+  if (block.nodeType !== 1) return false;
+  const name = (block as Element).localName;
+  return name === 'h1' || name === 'h2' || name === 'h3';
 }
 
 /** The roots not inside another root of the list (flat tree: a shadow root is inside its host). */

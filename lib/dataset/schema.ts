@@ -46,11 +46,19 @@ export const TermSchema = v.strictObject({
    * topic) must appear in scope. `vetoes`: none of these may appear in scope.
    */
   requires: v.optional(v.array(v.string())),
+  /**
+   * Cue sets that, when the page is about them, stand in for a required cue in
+   * the block: the cue is in the page's title or a heading, or occurs at least
+   * three times on the page. For names that are plain on a page about DeepSeek
+   * but ambiguous anywhere else ("R1", "V3").
+   */
+  about: v.optional(v.array(v.string())),
   vetoes: v.optional(v.array(v.string())),
   /**
    * Where to look for required cues: the same block (paragraph) or the whole
-   * page. Vetoes always count in the block only; with page scope, a required
-   * cue in the block outweighs a veto there.
+   * page. Vetoes count in the block; with page scope a required cue in the
+   * block outweighs a veto there, and a page about a veto (and not about a
+   * required cue) rejects the term too.
    */
   scope: v.optional(v.picklist(['block', 'page'])),
 });
@@ -193,7 +201,7 @@ function checkReferences(data: Dataset): DatasetIssue[] {
 
   data.topics.forEach((topic, ti) => {
     topic.terms.forEach((term, i) => {
-      for (const ref of [...(term.requires ?? []), ...(term.vetoes ?? [])]) {
+      for (const ref of [...(term.requires ?? []), ...(term.about ?? []), ...(term.vetoes ?? [])]) {
         const known = ref.startsWith('@') ? topicIds.has(ref.slice(1)) : cueNames.has(ref);
         if (!known) issues.push({ path: `topics[${ti}].terms[${i}]`, message: `unknown cue set "${ref}"` });
       }

@@ -29,8 +29,21 @@ export interface Candidate {
   ambiguous: boolean;
   scope: 'block' | 'page';
   requires?: readonly string[];
+  /** Cues the page may be about instead of the block holding a required cue. */
+  about?: readonly string[];
   vetoes?: readonly string[];
 }
+
+/** What the page as a whole says, for rules that look past their paragraph. */
+export interface PageContext {
+  /** Cue names seen anywhere on the page. */
+  cues: { has(name: string): boolean };
+  /** Cue names the page is about: in its title or a heading, or seen at least ABOUT_HITS times. */
+  about: { has(name: string): boolean };
+}
+
+/** How many times a cue must occur on a page for the page to be about it, when no title or heading names it. */
+export const ABOUT_HITS = 3;
 
 export interface CueHit {
   name: string;
@@ -61,6 +74,7 @@ interface TermPayload {
   term: string;
   active: boolean;
   requires?: readonly string[];
+  about?: readonly string[];
   vetoes?: readonly string[];
   scope: 'block' | 'page';
 }
@@ -80,6 +94,8 @@ export interface CompiledMatcher {
   readonly termCount: number;
   /** Quick reject for a token that starts no term or cue: a bitmap over its first two chars. */
   readonly firstPairs: Uint8Array;
+  /** Cue names whose place in the page's title, headings and count matter: a rule's `about`, a page-scope rule's vetoes. */
+  readonly aboutNames: ReadonlySet<string>;
 }
 
 function pairKey(a: number, b: number): number {
@@ -95,17 +111,21 @@ const newNode = (): TrieNode => ({ children: new Map(), entries: [] });
 export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): CompiledMatcher {
   const root = newNode();
   let termCount = 0;
+  const aboutNames = new Set<string>();
   for (const topic of spec.topics) {
     const active = !enabledTopics || enabledTopics.has(topic.id);
     for (const term of topic.terms) {
       const tokens = tokenize(term.text);
       if (!tokens.length) continue;
+      for (const name of term.about ?? []) aboutNames.add(name);
+      if (term.scope === 'page') for (const name of [...(term.requires ?? []), ...(term.vetoes ?? [])]) aboutNames.add(name);
       const payload: TermPayload = {
         kind: 'term',
         topicId: topic.id,
         term: term.text,
         active,
         requires: term.requires,
+        about: term.about,
         vetoes: term.vetoes,
         scope: term.scope ?? 'block',
       };
@@ -142,7 +162,7 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
   }
   const firstPairs = new Uint8Array(65536);
   for (const key of root.children.keys()) firstPairs[pairKey(key.charCodeAt(0), key.length > 1 ? key.charCodeAt(1) : -1)] = 1;
-  return { root, termCount, firstPairs };
+  return { root, termCount, firstPairs, aboutNames };
 }
 
 function insert(root: TrieNode, norms: string[], entry: Entry): void {
@@ -207,13 +227,13 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
           cues.add(p.name);
           continue;
         }
-        const ambiguous = Boolean(p.requires?.length || p.vetoes?.length);
+        const ambiguous = Boolean(p.requires?.length || p.about?.length || p.vetoes?.length);
         if (!ambiguous) {
           cues.add(`@${p.topicId}`);
           cueHits.push({ name: `@${p.topicId}`, start, end });
         }
         if (p.active) {
-          candidates.push({ start, end, topicId: p.topicId, term: p.term, ambiguous, scope: p.scope, requires: p.requires, vetoes: p.vetoes });
+          candidates.push({ start, end, topicId: p.topicId, term: p.term, ambiguous, scope: p.scope, requires: p.requires, about: p.about, vetoes: p.vetoes });
         }
       }
       j++;
@@ -232,12 +252,21 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
 export const BATCH_SEPARATOR = '\u0000';
 
 /**
- * Applies context rules and resolves overlaps. A rule's cues count only at
- * other positions than the candidate itself. Of overlapping candidates the
+ * Applies context rules and resolves overlaps. A required cue counts only at
+ * other positions than the candidate itself; a veto counts anywhere but the
+ * candidate's exact span, so a look-alike phrase that contains the term
+ * ("double-distilled", 蒸馏水) vetoes it. Of overlapping candidates the
  * longest wins, then the earliest.
+ *
+ * Scopes: `block` looks at the paragraph, and past it only at what the page
+ * is about, for the cues a rule lists in `about` (a bare "R1" on a page about
+ * DeepSeek). `page` takes a required cue from anywhere on the page, unless the
+ * paragraph holds a veto or the page is about a veto and not about any
+ * required cue (an arms-compliance page with a chip link in its sidebar).
  */
-export function resolveBlock(scan: BlockScan, pageCues: { has(name: string): boolean }): Candidate[] {
+export function resolveBlock(scan: BlockScan, page: PageContext | { has(name: string): boolean }): Candidate[] {
   if (!scan.candidates.length) return [];
+  const context: PageContext = 'about' in page ? page : { cues: page, about: NONE };
   const spans = cueSpans(scan);
   // A cue hit counts for a candidate unless it overlaps the candidate itself:
   // some hit ends before it starts, or some hit starts after it ends.
@@ -245,19 +274,26 @@ export function resolveBlock(scan: BlockScan, pageCues: { has(name: string): boo
     const span = spans.get(name);
     return !!span && (span.minEnd <= c.start || span.maxStart >= c.end);
   };
+  const vetoed = (c: Candidate) =>
+    !!c.vetoes?.some(
+      (name) =>
+        elsewhere(name, c) || scan.cueHits.some((h) => h.name === name && (h.start !== c.start || h.end !== c.end) && h.start < c.end && h.end > c.start),
+    );
   const accepted = scan.candidates.filter((c) => {
     if (!c.ambiguous) return true;
     const inBlock = (name: string) => elsewhere(name, c);
-    if (c.scope !== 'page') {
-      if (c.vetoes?.some(inBlock)) return false;
+    if (c.scope === 'block') {
+      if (vetoed(c)) return false;
+      if (c.about?.some((name) => context.about.has(name))) return true;
       return !c.requires?.length || c.requires.some(inBlock);
     }
     // Page scope: a required cue in the paragraph itself settles it; a veto
-    // counts only in the paragraph (a page may cover arms and chips in turn);
-    // otherwise a required cue anywhere on the page will do.
+    // counts in the paragraph (a page may cover arms and chips in turn), and
+    // on the page only when the page is about it and not about what the rule needs.
     if (c.requires?.some(inBlock)) return true;
-    if (c.vetoes?.some(inBlock)) return false;
-    return !c.requires?.length || c.requires.some((name) => pageCues.has(name));
+    if (vetoed(c)) return false;
+    if (c.vetoes?.some((name) => context.about.has(name)) && !c.requires?.some((name) => context.about.has(name))) return false;
+    return !c.requires?.length || c.requires.some((name) => context.cues.has(name));
   });
   // Of overlapping candidates the longest wins, then the earliest. Claimed
   // characters are marked in a bitmap, so this stays linear in the text.
@@ -273,6 +309,8 @@ export function resolveBlock(scan: BlockScan, pageCues: { has(name: string): boo
   }
   return chosen.sort((a, b) => a.start - b.start);
 }
+
+const NONE = { has: () => false };
 
 /** Per cue name: the earliest end and the latest start of its hits. */
 function cueSpans(scan: BlockScan): Map<string, { minEnd: number; maxStart: number }> {

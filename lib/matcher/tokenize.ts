@@ -42,8 +42,14 @@ const WORD_RE = /^[\p{L}\p{N}\p{M}]$/u;
 const CJK_RE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
 const SPACE_RE = /^\s$/u;
 
+/** Superscript digits: footnote markers ("DeepSeek¹"), never part of a word. */
+function isSuperscriptDigit(code: number): boolean {
+  return code === 0xb2 || code === 0xb3 || code === 0xb9 || (code >= 0x2070 && code <= 0x2079);
+}
+
 function classify(code: number): number {
   const ch = String.fromCharCode(code);
+  if (isSuperscriptDigit(code)) return OTHER;
   if (code === 0x2d || code === 0x2010 || code === 0x2011) return HYPHEN;
   if (code === 0x2e) return DOT;
   if (code === 0x27 || code === 0x2019 || code === 0x2018 || code === 0x2bc) return APOSTROPHE;
@@ -127,12 +133,22 @@ export function tokenizeInto(text: string): TokenArrays {
     if (c === WORD) {
       const start = i;
       let flags = 0;
+      // A run of letters long enough to be a name, then digits: a footnote
+      // number or a version glued on ("DeepSeek1", "Qwen2"). The digits are a
+      // token of their own; short runs ("R1", "H800", "GPT4") stay whole.
+      let letters = isAsciiLetter(code) ? 1 : 0;
       i++;
       while (i < n) {
         const k = text.charCodeAt(i);
         const kc = k < 128 ? ASCII[k]! : cls(k);
-        if (kc === WORD) i++;
-        else if (kc === IGNORABLE && i + 1 < n && isWordCode(text.charCodeAt(i + 1))) {
+        if (kc === WORD) {
+          if (letters > 0) {
+            if (isAsciiLetter(k)) letters++;
+            else if (k >= 0x30 && k <= 0x39 && letters >= 4 && letters === i - start) break;
+            else letters = -1;
+          }
+          i++;
+        } else if (kc === IGNORABLE && i + 1 < n && isWordCode(text.charCodeAt(i + 1))) {
           flags = 2;
           i++;
         } else break;
@@ -167,6 +183,10 @@ export function tokenizeInto(text: string): TokenArrays {
   }
   scratch = t;
   return t;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 
 function isWordCode(code: number): boolean {

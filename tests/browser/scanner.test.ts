@@ -61,8 +61,61 @@ describe('what counts', () => {
       <p style="display:none">DeepSeek hidden</p>
       <p style="opacity:0">DeepSeek transparent</p>
       <p style="visibility:hidden">DeepSeek invisible</p>
-      <p>Read more <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap">about DeepSeek</span></p>`);
+      <p>Read more <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap">about DeepSeek</span></p>
+      <p>Also <span style="position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)">DeepSeek clipped by a path</span></p>
+      <p><a href="#" style="position:absolute;left:-9999px">DeepSeek skip link moved off the page</a></p>`);
     expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+});
+
+describe('what the page is about', () => {
+  it('marks a bare model name when a heading names DeepSeek, and not on a page that never does', async () => {
+    let s = await start('<h1>DeepSeek’s new model</h1><p>The cost to train V3 was low.</p>');
+    expect(await settled(s)).toEqual(['DeepSeek', 'V3']);
+    s.stop();
+    s = await start('<h1>New engines</h1><p>The cost to train V3 was low.</p>');
+    expect(await settled(s)).toEqual([]);
+  });
+
+  it('takes the page’s title into account', async () => {
+    const title = document.title;
+    document.title = 'Inside DeepSeek';
+    try {
+      const s = await start('<p>The hosted version of R1 is slower.</p>');
+      expect(await settled(s)).toEqual(['R1']);
+    } finally {
+      document.title = title;
+    }
+  });
+
+  it('goes back to a bare name met before the page named DeepSeek often enough', async () => {
+    const s = await start('<p>Build R1 on top of V3.</p><p>DeepSeek did.</p><p>DeepSeek said so.</p><p>DeepSeek again.</p>');
+    expect(await settled(s)).toEqual(['R1', 'V3', 'DeepSeek', 'DeepSeek', 'DeepSeek']);
+  });
+});
+
+describe('shadow roots', () => {
+  it('finds a shadow root attached after the pass to an element already scanned, and text added to it later', async () => {
+    const s = await start('<p>Nothing here.</p><div id="host"></div>');
+    expect(await settled(s)).toEqual([]);
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    root.innerHTML = '<p>DeepSeek inside a late root.</p>';
+    await expect.poll(() => s.findings().findings.map((f) => f.text), { timeout: 5000 }).toEqual(['DeepSeek']);
+    const p = document.createElement('p');
+    p.textContent = 'DeepSeek added later.';
+    root.append(p);
+    await expect.poll(() => s.findings().total, { timeout: 3000 }).toBe(2);
+  });
+
+  it('finds a late root nested inside a root it already knows', async () => {
+    document.body.innerHTML = '<div id="outer"></div>';
+    const outer = document.getElementById('outer')!.attachShadow({ mode: 'open' });
+    outer.innerHTML = '<p>Outer text.</p><span id="inner"></span>';
+    const s = createScanner();
+    await s.configure(index, allTopics);
+    expect(await settled(s)).toEqual([]);
+    outer.getElementById('inner')!.attachShadow({ mode: 'open' }).innerHTML = '<p>DeepSeek, two roots down.</p>';
+    await expect.poll(() => s.findings().total, { timeout: 5000 }).toBe(1);
   });
 });
 

@@ -118,6 +118,17 @@ describe('terms and look-alikes from the research notes', () => {
     ['Anthropic described distillation attacks on Claude by rival AI labs.', ['distillation:distillation attacks']],
     ['The Entity List now covers more Chinese chip designers.', ['export-controls:Entity List']],
     ['The BIS rule caps GPU sales; the H20 chip needs a licence.', ['export-controls:BIS', 'export-controls:H20']],
+    ['New export curbs hit Nvidia chip sales to China.', ['export-controls:export curbs']],
+    [
+      'The Foreign Direct Product rules and the Foreign-Produced Direct Product Rule reach TSMC.',
+      ['export-controls:Foreign Direct Product rules', 'export-controls:Foreign-Produced Direct Product Rule'],
+    ],
+    ['The team was trying to distil GPT-4 outputs into a smaller model.', ['distillation:distil']],
+    ['They distilled the teacher model’s logits into a student.', ['distillation:distilled']],
+    ['美国对英伟达芯片实施出口管制。', ['export-controls:出口管制']],
+    ['深度求索是一家位于杭州的人工智能公司,研究知识蒸馏。', ['deepseek:深度求索', 'distillation:知识蒸馏']],
+    ['大模型的蒸馏技术', ['distillation:蒸馏']],
+    ['米国の半導体輸出規制とモデル蒸留', ['export-controls:輸出規制', 'distillation:モデル蒸留']],
   ])('finds the terms in: %s', (text, expected) => {
     expect(found(text)).toEqual(expected);
   });
@@ -130,6 +141,15 @@ describe('terms and look-alikes from the research notes', () => {
     'New export controls on fighter jets and missiles under ITAR.',
     'The BIS (Bank for International Settlements) published its report.',
     'Drink more H20 every day.',
+    'India extended its export restrictions on rice and wheat to protect farmers.',
+    'Export controls on firearms and rifles are listed on the USML.',
+    'China tightened export controls on gallium and germanium.',
+    '这是对宇宙奥秘的一次深度求索。',
+    '白酒的蒸馏工艺源远流长。',
+    'ウイスキーの蒸留所を訪ねた。',
+    'She distilled decades of AI policy into three points.',
+    'The Rabbit R1 is a small orange gadget.',
+    'The school’s chip ban in the canteen lasted a term.',
   ])('ignores the look-alike: %s', (text) => {
     expect(found(text)).toEqual([]);
   });

@@ -150,6 +150,58 @@ describe('context rules', () => {
   });
 });
 
+describe('boundaries next to digits', () => {
+  it('splits a footnote number or a glued version off a name, but keeps short model names whole', () => {
+    expect(tokenize('DeepSeek1 Qwen2 R1 H800 GPT4 MI308').map((t) => t.norm)).toEqual(['deepseek', '1', 'qwen', '2', 'r1', 'h800', 'gpt4', 'mi308']);
+    expect(texts('DeepSeek1 released a model.', 'deepseek')).toEqual(['DeepSeek']);
+  });
+
+  it('treats superscript digits as footnote marks, not letters', () => {
+    expect(texts('DeepSeek¹ and DeepSeek²³ were cited.', 'deepseek')).toEqual(['DeepSeek', 'DeepSeek']);
+  });
+});
+
+describe('what the page is about', () => {
+  /** Mentions in a block, given the page's cues and what it is about. */
+  const inPage = (text: string, about: string[], cues: string[] = about) => {
+    const scan = scanBlock(m, text);
+    return resolveBlock(scan, { cues: new Set([...cues, ...scan.cues]), about: new Set(about) }).map((c) => `${c.topicId}:${text.slice(c.start, c.end)}`);
+  };
+
+  it('marks a bare model name on a page about DeepSeek, and not elsewhere', () => {
+    expect(inPage('The cost to train V3 was the headline.', ['@deepseek'])).toEqual(['deepseek:V3']);
+    expect(inPage('The cost to train V3 was the headline.', [], ['@deepseek'])).toEqual([]);
+    expect(inPage('「R1」の衝撃', ['@deepseek'])).toEqual(['deepseek:R1']);
+  });
+
+  it('still vetoes a bare name used for something else, even on a page about DeepSeek', () => {
+    expect(inPage('The Yamaha R1 is a superbike.', ['@deepseek'])).toEqual([]);
+    expect(inPage('R2-D2 appears in Star Wars.', ['@deepseek'])).toEqual([]);
+  });
+
+  it('takes "distillation" in a heading with no cue of its own on a page about DeepSeek', () => {
+    expect(inPage('Distillation process overview', ['@deepseek'])).toEqual(['distillation:Distillation']);
+    expect(inPage('Distillation process overview', [])).toEqual([]);
+  });
+
+  it('lets a page about arms veto "export controls" that only a sidebar ties to chips', () => {
+    expect(inPage('Our export controls programme covers every shipment.', ['arms'], ['arms', 'chips'])).toEqual([]);
+    expect(inPage('Our export controls programme covers every shipment.', ['arms', 'chips'])).toEqual(['export-controls:export controls']);
+    expect(inPage('Export controls on Nvidia chips tightened again.', ['arms'])).toEqual(['export-controls:Export controls']);
+  });
+});
+
+describe('look-alike phrases that contain the term', () => {
+  it('veto it', () => {
+    expect(texts('The AI founders toasted with something double-distilled.', 'distillation')).toEqual([]);
+    expect(texts('大模型时代也要喝蒸馏水。', 'distillation')).toEqual([]);
+  });
+
+  it('do not stop the same term elsewhere in the block', () => {
+    expect(texts('The AI lab used distillation to train its student model.', 'distillation')).toEqual(['distillation']);
+  });
+});
+
 describe('batches joined by BATCH_SEPARATOR', () => {
   it('give each text what it would get alone, and no term spans two texts', () => {
     const texts = ['DeepSeek trained R1 on H800 chips.', 'new export', 'controls on chips', '深度', '求索', 'Whisky distillation in a distillery.'];

@@ -1,0 +1,79 @@
+/**
+ * Finds open shadow roots attached after their host was scanned.
+ *
+ * A walk meets the shadow roots that exist when it passes, and the scanner
+ * observes each one it meets. But a page can attach a root to an element
+ * already on the page (a widget's script running late, a custom element
+ * upgraded when its definition loads), and that changes nothing a
+ * MutationObserver on the light DOM sees. A content script cannot hook
+ * `attachShadow` in the page's world either, so the only way to learn of such
+ * a root is to look: after a page-wide pass and after each update, the
+ * scanned subtrees are swept again a second and a few seconds later, in
+ * slices, for roots not yet known.
+ */
+import { Slice, whenIdle } from './schedule';
+
+/** Delays after a scan at which its subtrees are swept. */
+export const SWEEP_DELAYS_MS = [1000, 4000] as const;
+/** Elements looked at per sweep; a bigger page is swept this far and no further. */
+export const SWEEP_MAX_ELEMENTS = 50_000;
+
+export class ShadowSweep {
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  private epoch = 0;
+
+  constructor(
+    private readonly doc: Document,
+    /** True for a root already observed. */
+    private readonly known: (root: ShadowRoot) => boolean,
+    /** Called with each new open shadow root found. */
+    private readonly found: (root: ShadowRoot) => void,
+  ) {}
+
+  /** Sweeps these subtrees after each of SWEEP_DELAYS_MS. */
+  schedule(roots: readonly Node[]): void {
+    if (!roots.length) return;
+    const epoch = this.epoch;
+    for (const delay of SWEEP_DELAYS_MS) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.sweep(roots, epoch);
+      }, delay);
+      this.timers.add(timer);
+    }
+  }
+
+  /** Cancels every sweep scheduled or running. */
+  stop(): void {
+    this.epoch++;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Looks through the roots' elements (and the shadow trees inside them) for open roots not yet known. */
+  async sweep(roots: readonly Node[], epoch = this.epoch): Promise<void> {
+    await whenIdle(this.doc);
+    const slice = new Slice();
+    let seen = 0;
+    const queue = roots.filter((r) => r.isConnected);
+    while (queue.length && seen < SWEEP_MAX_ELEMENTS) {
+      if (epoch !== this.epoch) return slice.end();
+      const root = queue.pop()!;
+      const elements = root.nodeType === 1 ? (root as Element).getElementsByTagName('*') : (root as ParentNode).querySelectorAll('*');
+      const own = root.nodeType === 1 ? [root as Element] : [];
+      const count = elements.length;
+      for (let i = -own.length; i < count && seen < SWEEP_MAX_ELEMENTS; i++, seen++) {
+        const shadow = (i < 0 ? own[0] : elements[i])!.shadowRoot;
+        if (shadow) {
+          if (!this.known(shadow)) this.found(shadow);
+          queue.push(shadow);
+        }
+        if ((seen & 1023) === 0 && slice.spent()) {
+          await slice.maybeYield();
+          if (epoch !== this.epoch) return slice.end();
+        }
+      }
+    }
+    slice.end();
+  }
+}
