@@ -86,13 +86,16 @@ export function requireBrowser(kind: Kind, path = EXECUTABLES[kind].path): void 
 /**
  * The test site: our own fixtures, plus, when the outside corpus is present
  * (scripts/lib/corpus.ts), the seed articles under /seeds/ and the saved real
- * pages under /real/. Suites that use those check for the corpus themselves.
+ * pages under /real/, and, when COUNTERPOINT_LABELED_DIR is set, that labeled
+ * set under /labeled-external/. Suites that use those check for them themselves.
  */
 export async function startTestSite(): Promise<StaticServer> {
   const outside = corpus();
   const seeds = readSeeds(outside.seedsDir);
   const mounts: Record<string, string> = { '/': join(root, 'tests/fixtures') };
   if (outside.has('real-pages')) mounts['/real/'] = outside.realPagesDir;
+  // An outside labeled set for tests/e2e/labeled.e2e.test.ts.
+  if (process.env.COUNTERPOINT_LABELED_DIR) mounts['/labeled-external/'] = resolve(process.env.COUNTERPOINT_LABELED_DIR);
   return startServer(mounts, [
     (path) => {
       const m = /^\/seeds\/(.+)\.html$/.exec(path);
