@@ -1,6 +1,7 @@
 /**
- * How much of a page Counterpoint paints and keeps. Pure constants, shared by
- * the content script, the popup's wording and the tests.
+ * How much of a page Counterpoint paints and keeps, and how much a dataset may
+ * hold. Pure constants, shared by the content script, the background, the
+ * popup's wording and the tests.
  */
 
 /** Mentions painted at once; past this, the painted window follows the reader's scroll position. */
@@ -30,3 +31,28 @@ export const MAX_NODE_CHARS = 262_144;
 
 /** Mentions listed in the popup (in document order). */
 export const MAX_LISTED = MAX_PAINTED;
+
+/**
+ * Limits on what a dataset may hold: far above any real dataset (the bundled
+ * one is about 180 kB with 42 cards), low enough that an imported file cannot
+ * fill the browser's storage or make every page slow to scan. The term index
+ * that content scripts read (lib/term-index.ts) checks the same numbers.
+ */
+export const DATASET_LIMITS = {
+  /** Characters in an imported file. */
+  fileChars: 5_000_000,
+  /** The term index built from it, as JSON (storage.local holds it; Chrome allows 10 MB in all). */
+  indexChars: 1_000_000,
+  topics: 32,
+  termsPerTopic: 2000,
+  cueSets: 100,
+  phrasesPerSet: 2000,
+  /** A term or a cue phrase. */
+  phraseChars: 200,
+  /** Any other text: a summary, an argument, a fact. */
+  textChars: 4000,
+  sources: 5000,
+  cards: 2000,
+  /** Facts, viewpoints, holders, cue phrases, source ids or rule references in one item. */
+  listItems: 100,
+} as const;

@@ -9,6 +9,7 @@
  */
 import * as v from 'valibot';
 import type { CueSet, Topic } from './dataset/schema';
+import { DATASET_LIMITS as L } from './limits';
 import type { TermIndex } from './protocol';
 
 export function buildTermIndex(version: string, topics: Topic[], cues: Record<string, Pick<CueSet, 'phrases'>>): TermIndex {
@@ -27,23 +28,27 @@ const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/));
 const CueRef = v.pipe(v.string(), v.maxLength(80));
 
 const TermSchema = v.object({
-  text: Short(200),
+  text: Short(L.phraseChars),
   inflect: v.optional(v.boolean()),
   caseSensitive: v.optional(v.boolean()),
   requires: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
   about: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
+  excludes: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
+  vetoesAfter: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
+  nameParts: v.optional(CueRef),
+  standalone: v.optional(v.boolean()),
   vetoes: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
   scope: v.optional(v.picklist(['block', 'page'])),
 });
 
 export const TermIndexSchema = v.object({
   version: Short(100),
-  topics: v.pipe(v.array(v.object({ id: Id, name: Short(200), description: Short(2000) })), v.maxLength(32)),
+  topics: v.pipe(v.array(v.object({ id: Id, name: Short(L.phraseChars), description: Short(L.textChars) })), v.maxLength(L.topics)),
   spec: v.object({
-    topics: v.pipe(v.array(v.object({ id: Id, terms: v.pipe(v.array(TermSchema), v.maxLength(5000)) })), v.maxLength(32)),
+    topics: v.pipe(v.array(v.object({ id: Id, terms: v.pipe(v.array(TermSchema), v.maxLength(L.termsPerTopic)) })), v.maxLength(L.topics)),
     cues: v.pipe(
-      v.record(Short(80), v.object({ phrases: v.pipe(v.array(Short(200)), v.maxLength(5000)) })),
-      v.check((cues) => Object.keys(cues).length <= 100, 'too many cue sets'),
+      v.record(Short(80), v.object({ phrases: v.pipe(v.array(Short(L.phraseChars)), v.maxLength(L.phrasesPerSet)) })),
+      v.check((cues) => Object.keys(cues).length <= L.cueSets, 'too many cue sets'),
     ),
   }),
 });

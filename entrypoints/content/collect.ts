@@ -26,7 +26,7 @@ export interface Segment {
 
 /** Elements whose subtrees are never read: by tag (a set lookup per element)… */
 const SKIP_TAGS = new Set(
-  'script style noscript template head title textarea input select option button code pre kbd samp svg math canvas video audio object embed iframe'.split(' '),
+  'script style noscript template head title textarea input select option button pre kbd samp svg math canvas video audio object embed iframe'.split(' '),
 );
 /** …and by attribute (one native match, only for elements that have attributes). */
 const SKIP_ATTRIBUTES = '[contenteditable]:not([contenteditable="false" i]), [data-counterpoint="off" i], [data-gramm="false"], [hidden], [aria-hidden="true"]';
@@ -40,6 +40,8 @@ const INLINE_TAGS = new Set([
   'bdi',
   'bdo',
   'cite',
+  // Inline code in prose ("served as deepseek-chat") is read like any other word; code listings sit in <pre>, which is skipped.
+  'code',
   'data',
   'dfn',
   'em',
@@ -177,6 +179,8 @@ export class BatchCollector {
   private openBlock: Block | null = null;
   /** Set when the walk enters a non-inline element: the next text starts a new segment. */
   private boundary = true;
+  /** The text appended last, to tell glued words from words set apart. */
+  private lastText: Text | null = null;
 
   constructor(
     private readonly root: Node,
@@ -266,6 +270,17 @@ export class BatchCollector {
   }
 
   private append(text: Text, data: string): void {
+    // Two texts glued without a space across an element edge: one word
+    // ("Deep<b>Seek</b>"), unless the page sets them apart on screen (a
+    // headline link and its source label, "…export curbs" + "ChipWire").
+    const last = this.lastText;
+    if (this.open >= 0 && last && this.batch.nodes.length > this.batch.firstNode[this.open]! && last.parentNode !== text.parentNode) {
+      if (isWordChar(last.data.charCodeAt(last.data.length - 1)) && isWordChar(data.charCodeAt(0)) && setApart(last, text)) {
+        this.parts.push(' ');
+        this.length += 1;
+      }
+    }
+    this.lastText = text;
     this.batch.nodes.push(text);
     this.batch.nodeStarts.push(this.length);
     this.parts.push(data);
@@ -360,6 +375,50 @@ function clippedAway(el: Element): boolean {
   const style = el.ownerDocument.defaultView?.getComputedStyle(el);
   if (!style || (style.position !== 'absolute' && style.position !== 'fixed')) return false;
   return (style.clip !== 'auto' && style.clip !== '') || style.overflow !== 'visible' || /inset\(\s*(50%|100%)/.test(style.clipPath);
+}
+
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+function isWordChar(code: number): boolean {
+  if (Number.isNaN(code)) return false;
+  if (code < 128) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return WORD_CHAR.test(String.fromCharCode(code));
+}
+
+/**
+ * Are two adjacent texts set apart on screen? Looks at the elements between
+ * each text and their nearest common ancestor: one that is not laid out
+ * inline (a block, inline-block or flex item), or that has margin, padding
+ * or a border on the facing side, puts a visible gap between the words.
+ * Asked only for texts glued without a space, which is rare.
+ */
+function setApart(a: Text, b: Text): boolean {
+  const view = a.ownerDocument.defaultView;
+  // A lone letter is a drop cap (often floated), the start of the word that follows.
+  if (!view || a.data.trim().length <= 1) return false;
+  const aSide: Element[] = [];
+  for (let el = a.parentElement; el && aSide.length < 8; el = el.parentElement) aSide.push(el);
+  const bSide: Element[] = [];
+  let common: Element | null = null;
+  for (let el = b.parentElement; el && bSide.length < 8; el = el.parentElement) {
+    if (aSide.includes(el)) {
+      common = el;
+      break;
+    }
+    bSide.push(el);
+  }
+  if (!common) return false;
+  const gap = (el: Element, side: 'Left' | 'Right') => {
+    const style = view.getComputedStyle(el);
+    if (style.display !== 'inline' && style.display !== 'contents') return true;
+    return parseFloat(style[`margin${side}`]) + parseFloat(style[`padding${side}`]) + parseFloat(style[`border${side}Width`]) > 0;
+  };
+  for (const el of aSide) {
+    if (el === common) break;
+    if (gap(el, 'Right')) return true;
+  }
+  for (const el of bSide) if (gap(el, 'Left')) return true;
+  return false;
 }
 
 /** Maps an offset range of a segment's text to (node, offset) boundaries. */

@@ -51,6 +51,8 @@ import { ShadowSweep } from './shadow-sweep';
 const MAX_BATCH = 1000;
 /** Huge text runs are scanned in windows of this many characters. */
 const WINDOW = 32_768;
+/** A huge text's candidates are resolved and kept this many at a time. */
+const HUGE_PART = 2000;
 /**
  * Text is collected and scanned in batches of about this many characters:
  * enough to spread the per-scan cost, few enough that a batch's nodes are
@@ -296,7 +298,7 @@ export class Scanner {
       const cuesBefore = this.pageCues.size + this.pageAbout.size;
       const finished = await this.scanRoots(roots, epoch, full);
       if (!finished) continue;
-      if (this.pageCues.size + this.pageAbout.size > cuesBefore) this.retryPageRules();
+      if (this.pageCues.size + this.pageAbout.size > cuesBefore && !(await this.retryPageRules(epoch))) continue;
       await this.paint(epoch);
       if (epoch !== this.epoch) continue;
       if (full) this.state = 'done';
@@ -327,7 +329,9 @@ export class Scanner {
       };
       const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], BATCH_CHARS);
       for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
-        if (batch) this.addBatch(matcher, batch);
+        if (batch && batch.text.length > WINDOW * 2) {
+          if (!(await this.addHugeBatch(matcher, batch, pause))) return this.abandon(slice);
+        } else if (batch) this.addBatch(matcher, batch);
         if (!(await pause())) return this.abandon(slice);
       }
     }
@@ -348,15 +352,11 @@ export class Scanner {
    * rule looks at its own paragraph) and the page's.
    */
   private addBatch(matcher: CompiledMatcher, batch: TextBatch): void {
-    const scan = scanText(matcher, batch.text);
+    const scan = scanBlock(matcher, batch.text);
     const { candidates, cueHits } = scan;
     for (const hit of cueHits) {
       this.pageCues.add(hit.name);
-      if (matcher.aboutNames.has(hit.name) && !this.pageAbout.has(hit.name)) {
-        const count = (this.cueCounts.get(hit.name) ?? 0) + 1;
-        this.cueCounts.set(hit.name, count);
-        if (count >= ABOUT_HITS || isHeading(batch.blocks[segmentIndex(batch, hit.start)]!)) this.pageAbout.add(hit.name);
-      }
+      if (matcher.aboutNames.has(hit.name) && !this.pageAbout.has(hit.name)) this.noteAbout(hit.name, () => batch.blocks[segmentIndex(batch, hit.start)]!);
     }
     for (let i = 0; i < candidates.length;) {
       const s = segmentIndex(batch, candidates[i]!.start);
@@ -377,6 +377,67 @@ export class Scanner {
     }
   }
 
+  /**
+   * The same as addBatch for a text too long to handle in one slice (a
+   * single text node of megabytes): it is scanned a window at a time, and its
+   * candidates are resolved and kept a part at a time, with a pause between.
+   * False when the turn was abandoned.
+   */
+  private async addHugeBatch(matcher: CompiledMatcher, batch: TextBatch, pause: () => Promise<boolean>): Promise<boolean> {
+    const scan: BlockScan = { candidates: [], cues: new Set(), cueHits: [] };
+    for (const part of windows(batch.text)) {
+      const found = scanBlock(matcher, batch.text.slice(part.start, part.end));
+      for (const c of found.candidates) scan.candidates.push({ ...c, start: c.start + part.start, end: c.end + part.start });
+      for (const h of found.cueHits) {
+        const hit = { name: h.name, start: h.start + part.start, end: h.end + part.start };
+        scan.cueHits.push(hit);
+        this.pageCues.add(hit.name);
+        if (matcher.aboutNames.has(hit.name) && !this.pageAbout.has(hit.name)) this.noteAbout(hit.name, () => batch.blocks[segmentIndex(batch, hit.start)]!);
+      }
+      if (!(await pause())) return false;
+    }
+    const { candidates, cueHits } = scan;
+    for (let i = 0; i < candidates.length;) {
+      const s = segmentIndex(batch, candidates[i]!.start);
+      const from = batch.starts[s]!;
+      const to = batch.ends[s]!;
+      // A batch of one segment (the usual case for a huge text) keeps its hits as they are.
+      const hits: CueHit[] = batch.blocks.length === 1 && from === 0 ? cueHits : [];
+      for (let h = hits === cueHits ? cueHits.length : firstHitFrom(cueHits, from); h < cueHits.length && cueHits[h]!.start < to; h++) {
+        const hit = cueHits[h]!;
+        hits.push({ name: hit.name, start: hit.start - from, end: hit.end - from });
+      }
+      const seg = segmentAt(batch, s);
+      const record = this.recordFor(seg);
+      const cues = new Set(hits.map((x) => x.name));
+      // Parts of the segment's candidates, each cut where no candidate
+      // overlaps the next, resolved against all of the segment's cue hits.
+      while (i < candidates.length && candidates[i]!.start < to) {
+        const own: Candidate[] = [];
+        let reach = 0;
+        for (; i < candidates.length && candidates[i]!.start < to; i++) {
+          const c = candidates[i]!;
+          if (own.length >= HUGE_PART && c.start >= reach) break;
+          own.push({ ...c, start: c.start - from, end: c.end - from });
+          reach = Math.max(reach, c.end);
+        }
+        this.resolve(record, seg, { candidates: own, cues, cueHits: hits }, 0);
+        if (!(await pause())) return false;
+      }
+    }
+    return true;
+  }
+
+  /** One more sighting of a cue the page may be about; `block` says where (asked only when it matters). */
+  private noteAbout(name: string, block: () => Block): void {
+    const count = (this.cueCounts.get(name) ?? 0) + 1;
+    this.cueCounts.set(name, count);
+    if (count >= ABOUT_HITS || isHeading(block())) {
+      this.pageAbout.add(name);
+      this.pageCues.add(name);
+    }
+  }
+
   /** The page's title names what the page is about, like a heading. */
   private readTitle(matcher: CompiledMatcher): void {
     const title = this.doc.title.slice(0, 1000);
@@ -387,14 +448,21 @@ export class Scanner {
     }
   }
 
-  private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number): void {
+  private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number, retried = false): void {
     const accepted = resolveBlock(scan, this.context);
-    if (accepted.length < scan.candidates.length && scan.candidates.some((c) => (c.scope === 'page' || c.about) && !accepted.includes(c))) {
-      (record.retry ??= []).push({ scan, offset, seg });
+    // An ambiguous term that passed its rules names its topic as surely as an
+    // unambiguous one: a page that says "export controls" ten times is about them.
+    for (const c of accepted) {
+      const name = `@${c.topicId}`;
+      if (c.ambiguous && this.matcher?.aboutNames.has(name) && !this.pageAbout.has(name)) this.noteAbout(name, () => seg.block);
+    }
+    if (accepted.length < scan.candidates.length) {
+      const kept = new Set(accepted);
+      if (scan.candidates.some((c) => (c.scope === 'page' || c.about) && !kept.has(c))) (record.retry ??= []).push({ scan, offset, seg });
     }
     for (const c of accepted) {
       // A retried scan: keep only what was not kept the first time.
-      if (record.mentions.some((m) => m.start === c.start + offset && m.end === c.end + offset)) continue;
+      if (retried && record.mentions.some((m) => m.start === c.start + offset && m.end === c.end + offset)) continue;
       this.keep(record, seg, c, offset);
     }
   }
@@ -480,16 +548,28 @@ export class Scanner {
     order.splice(lo, 0, record);
   }
 
-  /** The page's cues grew: scans whose page-scope candidates were rejected get another look. */
-  private retryPageRules(): void {
-    for (const list of this.blocks.values()) {
+  /**
+   * The page's cues grew: scans whose page-scope candidates were rejected get
+   * another look, in slices. False when the turn was abandoned.
+   */
+  private async retryPageRules(epoch: number): Promise<boolean> {
+    const slice = new Slice();
+    for (const list of [...this.blocks.values()]) {
       for (const record of list) {
         if (!record.retry || record.dead) continue;
         const retry = record.retry;
         record.retry = undefined;
-        for (const item of retry) this.resolve(record, item.seg, item.scan, item.offset);
+        for (const item of retry) {
+          this.resolve(record, item.seg, item.scan, item.offset, true);
+          if (slice.spent()) {
+            await slice.maybeYield();
+            if (epoch !== this.epoch || !this.matcher) return this.abandon(slice);
+          }
+        }
       }
     }
+    slice.end();
+    return true;
   }
 
   // ── Forgetting ──────────────────────────────────────────────────────────
@@ -498,7 +578,9 @@ export class Scanner {
   private forgetUnder(root: Node): void {
     this.forgetBlock(root as Block);
     const elements = root.nodeType === 1 ? (root as Element).getElementsByTagName('*') : (root as ParentNode).querySelectorAll('*');
-    for (const el of elements) {
+    // By index, not with an iterator: Firefox wraps page objects for content scripts, and not every iterator survives the wrapping.
+    for (let i = 0; i < elements.length; i++) {
+      const el = elements[i]!;
       if (this.blocks.has(el)) this.forgetBlock(el);
       if (el.shadowRoot) this.forgetUnder(el.shadowRoot);
     }
@@ -654,26 +736,17 @@ export class Scanner {
   }
 }
 
-/**
- * Scans a text of any length: at once up to twice WINDOW, else a window at a
- * time (cut at a space), with offsets into the whole text.
- */
-function scanText(matcher: CompiledMatcher, text: string): BlockScan {
-  if (text.length <= WINDOW * 2) return scanBlock(matcher, text);
-  const out: BlockScan = { candidates: [], cues: new Set(), cueHits: [] };
+/** A huge text's windows of about WINDOW characters, each cut at a space, so no term spans two. */
+function* windows(text: string): Generator<{ start: number; end: number }> {
   for (let start = 0; start < text.length;) {
     let end = Math.min(text.length, start + WINDOW);
     if (end < text.length) {
       const space = text.lastIndexOf(' ', end);
       if (space > start + WINDOW / 2) end = space;
     }
-    const part = scanBlock(matcher, text.slice(start, end));
-    for (const c of part.candidates) out.candidates.push({ ...c, start: c.start + start, end: c.end + start });
-    for (const h of part.cueHits) out.cueHits.push({ name: h.name, start: h.start + start, end: h.end + start });
-    for (const cue of part.cues) out.cues.add(cue);
+    yield { start, end };
     start = end;
   }
-  return out;
 }
 
 /** Index of the first cue hit starting at or after `offset` (hits are in order). */

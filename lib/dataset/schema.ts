@@ -9,16 +9,27 @@
  * because they span the whole file.
  */
 import * as v from 'valibot';
+import { DATASET_LIMITS } from '../limits';
+
+export { DATASET_LIMITS };
+
+const L = DATASET_LIMITS;
+const atMost = (n: number, what: string) => `at most ${n.toLocaleString('en')} ${what}`;
 
 /** Plain text only: the dataset is rendered as text, and `<` in it is a mistake. */
-const Text = v.pipe(
-  v.string(),
-  v.trim(),
-  v.minLength(1, 'must not be empty'),
-  v.check((s) => !/[<>]/.test(s), 'must be plain text (no "<" or ">")'),
-);
+const TextOf = (max: number) =>
+  v.pipe(
+    v.string(),
+    v.trim(),
+    v.minLength(1, 'must not be empty'),
+    v.maxLength(max, `must be at most ${max.toLocaleString('en')} characters`),
+    v.check((s) => !/[<>]/.test(s), 'must be plain text (no "<" or ">")'),
+  );
+const Text = TextOf(L.textChars);
+const Phrase = TextOf(L.phraseChars);
 
-const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase slug (a-z, 0-9, "-")'));
+const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a lowercase slug (a-z, 0-9, "-"), at most 64 characters'));
+const Refs = v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(80, 'must be at most 80 characters'))), v.maxLength(20, atMost(20, 'references'))));
 
 /** ISO date: YYYY-MM-DD, or YYYY-MM / YYYY where the source only gives that. */
 const IsoDate = v.pipe(
@@ -35,7 +46,7 @@ const HttpsUrl = v.pipe(
 
 export const TermSchema = v.strictObject({
   /** What the reader sees on the page, e.g. "DeepSeek-R1". Hyphens and spaces are interchangeable. */
-  text: Text,
+  text: Phrase,
   /** Also match inflections of the last word (distill → distills, distilled, distilling). */
   inflect: v.optional(v.boolean()),
   /** Match only with this exact capitalisation (acronyms such as "BIS" or "EAR"). */
@@ -45,15 +56,34 @@ export const TermSchema = v.strictObject({
    * (names in `dataset.cues`, or `@topicId` for an unambiguous term of that
    * topic) must appear in scope. `vetoes`: none of these may appear in scope.
    */
-  requires: v.optional(v.array(v.string())),
+  requires: Refs,
   /**
    * Cue sets that, when the page is about them, stand in for a required cue in
    * the block: the cue is in the page's title or a heading, or occurs at least
    * three times on the page. For names that are plain on a page about DeepSeek
    * but ambiguous anywhere else ("R1", "V3").
    */
-  about: v.optional(v.array(v.string())),
-  vetoes: v.optional(v.array(v.string())),
+  about: Refs,
+  vetoes: Refs,
+  /**
+   * Cue sets that rule the term out in its paragraph whatever else is there,
+   * required cues included: the marks of a different subject that shares the
+   * words (China's own controls on gallium; ITAR).
+   */
+  excludes: Refs,
+  /** Cue sets that rule the term out when one starts within 40 characters after it ("distilled the whole debate into…"). */
+  vetoesAfter: Refs,
+  /**
+   * A cue set of name parts: the match goes on over hyphenated parts from it
+   * or with a digit, so "DeepSeek-V3-Base" and "DeepSeek-R1-0528" are one name.
+   */
+  nameParts: v.optional(v.pipe(v.string(), v.maxLength(80))),
+  /**
+   * A bare short name ("R1"): it does not count right after another name
+   * written like a brand (capitals inside or all capitals, "MobileNet V3",
+   * "YZF-R1") that is not one of the topic's own.
+   */
+  standalone: v.optional(v.boolean()),
   /**
    * Where to look for required cues: the same block (paragraph) or the whole
    * page. Vetoes count in the block; with page scope a required cue in the
@@ -65,14 +95,14 @@ export const TermSchema = v.strictObject({
 
 export const TopicSchema = v.strictObject({
   id: Id,
-  name: Text,
+  name: Phrase,
   description: Text,
-  terms: v.pipe(v.array(TermSchema), v.minLength(1)),
+  terms: v.pipe(v.array(TermSchema), v.minLength(1), v.maxLength(L.termsPerTopic, atMost(L.termsPerTopic, 'terms'))),
 });
 
 export const CueSetSchema = v.strictObject({
   description: v.optional(Text),
-  phrases: v.pipe(v.array(Text), v.minLength(1)),
+  phrases: v.pipe(v.array(Phrase), v.minLength(1), v.maxLength(L.phrasesPerSet, atMost(L.phrasesPerSet, 'phrases'))),
 });
 
 export const SourceSchema = v.strictObject({
@@ -87,7 +117,7 @@ export const SourceSchema = v.strictObject({
 export const FactSchema = v.strictObject({
   text: Text,
   date: v.optional(IsoDate),
-  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every fact needs a source')),
+  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every fact needs a source'), v.maxLength(L.listItems, atMost(L.listItems, 'sources'))),
 });
 
 export const ViewpointSchema = v.strictObject({
@@ -96,9 +126,9 @@ export const ViewpointSchema = v.strictObject({
   /** Where the viewpoint stands on the card's question. Contested cards need both "yes" and "no". */
   stance: v.picklist(['yes', 'no']),
   /** Named people or organisations who hold it. */
-  holders: v.pipe(v.array(Text), v.minLength(1)),
+  holders: v.pipe(v.array(Phrase), v.minLength(1), v.maxLength(L.listItems, atMost(L.listItems, 'holders'))),
   argument: Text,
-  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every viewpoint needs a source')),
+  sourceIds: v.pipe(v.array(Id), v.minLength(1, 'every viewpoint needs a source'), v.maxLength(L.listItems, atMost(L.listItems, 'sources'))),
 });
 
 export const CardSchema = v.strictObject({
@@ -111,10 +141,10 @@ export const CardSchema = v.strictObject({
     v.check((s) => s.split(/\s+/).length <= 70, 'summary must be at most ~60 words'),
   ),
   /** Phrases that make this the right card for a mention's surrounding text. */
-  cues: v.array(Text),
-  facts: v.pipe(v.array(FactSchema), v.minLength(1)),
+  cues: v.pipe(v.array(Phrase), v.maxLength(L.listItems, atMost(L.listItems, 'cue phrases'))),
+  facts: v.pipe(v.array(FactSchema), v.minLength(1), v.maxLength(L.listItems, atMost(L.listItems, 'facts'))),
   contested: v.boolean(),
-  viewpoints: v.array(ViewpointSchema),
+  viewpoints: v.pipe(v.array(ViewpointSchema), v.maxLength(L.listItems, atMost(L.listItems, 'viewpoints'))),
   /** Where sources disagree, what they disagree on. */
   disagreement: v.optional(Text),
 });
@@ -124,10 +154,13 @@ export const DatasetSchema = v.strictObject({
   /** Bumped on every content change; the background reloads when it differs. */
   version: v.pipe(v.string(), v.regex(/^\d{4}\.\d{2}\.\d{2}(\.\d+)?$/, 'must look like 2026.11.22 or 2026.11.22.1')),
   reviewed: IsoDate,
-  cues: v.record(Id, CueSetSchema),
-  topics: v.pipe(v.array(TopicSchema), v.minLength(1)),
-  sources: v.array(SourceSchema),
-  cards: v.array(CardSchema),
+  cues: v.pipe(
+    v.record(Id, CueSetSchema),
+    v.check((cues) => Object.keys(cues).length <= L.cueSets, `at most ${L.cueSets} cue sets`),
+  ),
+  topics: v.pipe(v.array(TopicSchema), v.minLength(1), v.maxLength(L.topics, atMost(L.topics, 'topics'))),
+  sources: v.pipe(v.array(SourceSchema), v.maxLength(L.sources, atMost(L.sources, 'sources'))),
+  cards: v.pipe(v.array(CardSchema), v.maxLength(L.cards, atMost(L.cards, 'cards'))),
 });
 
 export type Term = v.InferOutput<typeof TermSchema>;
@@ -168,6 +201,10 @@ export function parseDataset(input: unknown): ParseResult {
 
 /** Parses dataset text (a file the user picked). JSON syntax errors become issues too. */
 export function parseDatasetText(text: string): ParseResult {
+  if (text.length > L.fileChars) {
+    const mb = (n: number) => (n / 1_000_000).toFixed(1);
+    return { ok: false, issues: [{ path: '(file)', message: `the file is ${mb(text.length)} MB; a dataset can be at most ${mb(L.fileChars)} MB` }] };
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -201,7 +238,14 @@ function checkReferences(data: Dataset): DatasetIssue[] {
 
   data.topics.forEach((topic, ti) => {
     topic.terms.forEach((term, i) => {
-      for (const ref of [...(term.requires ?? []), ...(term.about ?? []), ...(term.vetoes ?? [])]) {
+      for (const ref of [
+        ...(term.requires ?? []),
+        ...(term.about ?? []),
+        ...(term.vetoes ?? []),
+        ...(term.excludes ?? []),
+        ...(term.vetoesAfter ?? []),
+        ...(term.nameParts ? [term.nameParts] : []),
+      ]) {
         const known = ref.startsWith('@') ? topicIds.has(ref.slice(1)) : cueNames.has(ref);
         if (!known) issues.push({ path: `topics[${ti}].terms[${i}]`, message: `unknown cue set "${ref}"` });
       }

@@ -32,7 +32,16 @@ export interface Candidate {
   /** Cues the page may be about instead of the block holding a required cue. */
   about?: readonly string[];
   vetoes?: readonly string[];
+  /** Cue sets that rule the term out in their paragraph, whatever else is there. */
+  excludes?: readonly string[];
+  /** Cue sets that rule the term out when they follow it closely (within NEAR_CHARS). */
+  vetoesAfter?: readonly string[];
+  /** The match goes on past the term over name parts ("DeepSeek-V3" + "-Base"). */
+  grown?: boolean;
 }
+
+/** How close after a term a `vetoesAfter` cue must start to count. */
+export const NEAR_CHARS = 40;
 
 /** What the page as a whole says, for rules that look past their paragraph. */
 export interface PageContext {
@@ -76,7 +85,13 @@ interface TermPayload {
   requires?: readonly string[];
   about?: readonly string[];
   vetoes?: readonly string[];
+  excludes?: readonly string[];
+  vetoesAfter?: readonly string[];
   scope: 'block' | 'page';
+  /** Single-token parts the name may go on with, after a hyphen (besides anything with a digit). */
+  nameParts?: ReadonlySet<string>;
+  /** First tokens of this topic's terms: the names a bare short name may follow. */
+  standalone?: ReadonlySet<string>;
 }
 
 interface CuePayload {
@@ -112,8 +127,18 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
   const root = newNode();
   let termCount = 0;
   const aboutNames = new Set<string>();
+  const partSets = new Map<string, Set<string>>();
+  const partsOf = (name: string) => {
+    let set = partSets.get(name);
+    if (!set) {
+      set = new Set((spec.cues[name]?.phrases ?? []).map((p) => p.toLowerCase()));
+      partSets.set(name, set);
+    }
+    return set;
+  };
   for (const topic of spec.topics) {
     const active = !enabledTopics || enabledTopics.has(topic.id);
+    const ownFirsts = new Set(topic.terms.filter((x) => !x.standalone).map((x) => tokenize(x.text)[0]?.norm ?? ''));
     for (const term of topic.terms) {
       const tokens = tokenize(term.text);
       if (!tokens.length) continue;
@@ -127,7 +152,11 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
         requires: term.requires,
         about: term.about,
         vetoes: term.vetoes,
+        excludes: term.excludes,
+        vetoesAfter: term.vetoesAfter,
         scope: term.scope ?? 'block',
+        nameParts: term.nameParts ? partsOf(term.nameParts) : undefined,
+        standalone: term.standalone ? ownFirsts : undefined,
       };
       const lastForms = term.inflect && !term.caseSensitive ? inflections(tokens.at(-1)!.norm) : [tokens.at(-1)!.norm];
       for (const last of lastForms) {
@@ -143,6 +172,8 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
     }
   }
   for (const [name, set] of Object.entries(spec.cues)) {
+    // A set of name parts is read token by token after a name, never looked for on its own.
+    if (partSets.has(name) && !aboutNames.has(name) && !usedAsCue(spec, name)) continue;
     for (const phrase of set.phrases) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
@@ -163,6 +194,11 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
   const firstPairs = new Uint8Array(65536);
   for (const key of root.children.keys()) firstPairs[pairKey(key.charCodeAt(0), key.length > 1 ? key.charCodeAt(1) : -1)] = 1;
   return { root, termCount, firstPairs, aboutNames };
+}
+
+/** Does any rule name this cue set as a cue (requires, about, vetoes, excludes)? */
+function usedAsCue(spec: MatcherSpec, name: string): boolean {
+  return spec.topics.some((topic) => topic.terms.some((t) => [t.requires, t.about, t.vetoes, t.excludes, t.vetoesAfter].some((list) => list?.includes(name))));
 }
 
 function insert(root: TrieNode, norms: string[], entry: Entry): void {
@@ -220,20 +256,36 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
       for (const entry of node.entries) {
         if (!entryFits(entry, text, t, i)) continue;
         const start = t.starts[i]!;
-        const end = t.ends[j]!;
+        let end = t.ends[j]!;
         const p = entry.payload;
         if (p.kind === 'cue') {
           cueHits.push({ name: p.name, start, end });
           cues.add(p.name);
           continue;
         }
-        const ambiguous = Boolean(p.requires?.length || p.about?.length || p.vetoes?.length);
+        if (p.standalone && followsOtherName(text, t, i, p.standalone, norm)) continue;
+        const last = p.nameParts ? nameEnd(t, j, p.nameParts, norm) : j;
+        if (last !== j) end = t.ends[last]!;
+        const ambiguous = Boolean(p.requires?.length || p.about?.length || p.vetoes?.length || p.vetoesAfter?.length);
         if (!ambiguous) {
           cues.add(`@${p.topicId}`);
           cueHits.push({ name: `@${p.topicId}`, start, end });
         }
         if (p.active) {
-          candidates.push({ start, end, topicId: p.topicId, term: p.term, ambiguous, scope: p.scope, requires: p.requires, about: p.about, vetoes: p.vetoes });
+          candidates.push({
+            start,
+            end,
+            topicId: p.topicId,
+            term: p.term,
+            ambiguous,
+            scope: p.scope,
+            requires: p.requires,
+            about: p.about,
+            vetoes: p.vetoes,
+            excludes: p.excludes,
+            vetoesAfter: p.vetoesAfter,
+            grown: last !== j || undefined,
+          });
         }
       }
       j++;
@@ -242,6 +294,44 @@ export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
     }
   }
   return { candidates, cues, cueHits };
+}
+
+/**
+ * Where a model name ends that may go on past its term: over hyphenated
+ * parts that hold a digit or are listed ("DeepSeek-V3" in "DeepSeek-V3-Base"
+ * or "DeepSeek-R1-0528" names the whole model). Returns the last token.
+ */
+function nameEnd(t: TokenArrays, j: number, parts: ReadonlySet<string>, norm: (k: number) => string): number {
+  while (j + 1 < t.count && t.joiners[j + 1] === J_HYPHEN) {
+    const next = norm(j + 1);
+    if (!parts.has(next) && !/\d/.test(next)) break;
+    j++;
+  }
+  return j;
+}
+
+/**
+ * Does a bare short name ("R1", "V3") follow another product's name, which
+ * makes it that product's model ("MobileNet V3", "YZF-R1")? The sign is a
+ * name right before it, joined by a space or hyphen, that is written like a
+ * brand (capitals inside or all capitals) and is not one of the topic's own
+ * names. A capitalised ordinary word ("Releases R1" in a title-case
+ * headline) is no such sign.
+ */
+function followsOtherName(text: string, t: TokenArrays, i: number, own: ReadonlySet<string>, norm: (k: number) => string): boolean {
+  if (i === 0) return false;
+  const joiner = t.joiners[i];
+  if (joiner !== J_SPACE && joiner !== J_HYPHEN) return false;
+  if (own.has(norm(i - 1))) return false;
+  const prev = tokenRaw(text, t, i - 1);
+  if (prev.length < 2) return false;
+  let upper = 0;
+  for (let k = 0; k < prev.length; k++) {
+    const c = prev.charCodeAt(k);
+    if (c >= 0x41 && c <= 0x5a) upper++;
+  }
+  // Capitals inside the word (MobileNet) or all capitals (YZF, BMW).
+  return upper >= 2 || (upper === 1 && !(prev.charCodeAt(0) >= 0x41 && prev.charCodeAt(0) <= 0x5a));
 }
 
 /**
@@ -254,9 +344,12 @@ export const BATCH_SEPARATOR = '\u0000';
 /**
  * Applies context rules and resolves overlaps. A required cue counts only at
  * other positions than the candidate itself; a veto counts anywhere but the
- * candidate's exact span, so a look-alike phrase that contains the term
- * ("double-distilled", 蒸馏水) vetoes it. Of overlapping candidates the
- * longest wins, then the earliest.
+ * candidate's exact span, and a look-alike phrase that contains the term
+ * ("double-distilled", 蒸馏水, "arms export controls") rules it out before
+ * anything else is weighed. `excludes` rule a term out in their paragraph
+ * whatever else is there (China's own controls on gallium, in a paragraph
+ * that also says "chips"). Of overlapping candidates the longest wins, then
+ * the earliest.
  *
  * Scopes: `block` looks at the paragraph, and past it only at what the page
  * is about, for the cues a rule lists in `about` (a bare "R1" on a page about
@@ -267,21 +360,21 @@ export const BATCH_SEPARATOR = '\u0000';
 export function resolveBlock(scan: BlockScan, page: PageContext | { has(name: string): boolean }): Candidate[] {
   if (!scan.candidates.length) return [];
   const context: PageContext = 'about' in page ? page : { cues: page, about: NONE };
-  const spans = cueSpans(scan);
+  const hits = hitIndexOf(scan.cueHits);
   // A cue hit counts for a candidate unless it overlaps the candidate itself:
   // some hit ends before it starts, or some hit starts after it ends.
-  const elsewhere = (name: string, c: Candidate) => {
-    const span = spans.get(name);
-    return !!span && (span.minEnd <= c.start || span.maxStart >= c.end);
-  };
-  const vetoed = (c: Candidate) =>
-    !!c.vetoes?.some(
-      (name) =>
-        elsewhere(name, c) || scan.cueHits.some((h) => h.name === name && (h.start !== c.start || h.end !== c.end) && h.start < c.end && h.end > c.start),
-    );
+  const elsewhere = (name: string, c: Candidate) => hits.outside(name, c.start, c.end);
+  const containing = (name: string, c: Candidate) => hits.overlapping(name, c.start, c.end, true);
+  const vetoed = (c: Candidate) => !!c.vetoes?.some((name) => elsewhere(name, c) || containing(name, c));
+  const after = (name: string, c: Candidate) => hits.startsWithin(name, c.end, c.end + NEAR_CHARS);
   const accepted = scan.candidates.filter((c) => {
+    if (c.excludes?.some((name) => elsewhere(name, c) || containing(name, c))) return false;
     if (!c.ambiguous) return true;
-    const inBlock = (name: string) => elsewhere(name, c);
+    if (c.vetoes?.some((name) => containing(name, c))) return false;
+    if (c.vetoesAfter?.some((name) => after(name, c))) return false;
+    // A required cue inside one of the term's look-alike phrases ("chips" in
+    // "potato chips") is part of the look-alike, not a sign of the topic.
+    const inBlock = (name: string) => elsewhere(name, c) && (!c.vetoes?.length || hits.freeOutside(name, c.vetoes, c.start, c.end));
     if (c.scope === 'block') {
       if (vetoed(c)) return false;
       if (c.about?.some((name) => context.about.has(name))) return true;
@@ -297,7 +390,8 @@ export function resolveBlock(scan: BlockScan, page: PageContext | { has(name: st
   });
   // Of overlapping candidates the longest wins, then the earliest. Claimed
   // characters are marked in a bitmap, so this stays linear in the text.
-  const byLength = [...accepted].sort((a, b) => b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // Of two the same length, a term as written beats a name grown by its parts ("R1-Distill", not "R1" + "-Distill").
+  const byLength = [...accepted].sort((a, b) => b.end - b.start - (a.end - a.start) || Number(!!a.grown) - Number(!!b.grown) || a.start - b.start);
   let extent = 0;
   for (const c of accepted) if (c.end > extent) extent = c.end;
   const taken = new Uint8Array(extent);
@@ -312,16 +406,115 @@ export function resolveBlock(scan: BlockScan, page: PageContext | { has(name: st
 
 const NONE = { has: () => false };
 
-/** Per cue name: the earliest end and the latest start of its hits. */
-function cueSpans(scan: BlockScan): Map<string, { minEnd: number; maxStart: number }> {
-  const spans = new Map<string, { minEnd: number; maxStart: number }>();
-  for (const hit of scan.cueHits) {
-    const span = spans.get(hit.name);
-    if (!span) spans.set(hit.name, { minEnd: hit.end, maxStart: hit.start });
-    else {
-      if (hit.end < span.minEnd) span.minEnd = hit.end;
-      if (hit.start > span.maxStart) span.maxStart = hit.start;
+/**
+ * Indexes are kept per hit list, so the parts of one huge paragraph resolved
+ * in turn (each part's candidates against the whole paragraph's cue hits)
+ * index the hits once.
+ */
+const indexes = new WeakMap<readonly CueHit[], HitIndex>();
+
+function hitIndexOf(hits: readonly CueHit[]): HitIndex {
+  let index = indexes.get(hits);
+  if (!index) indexes.set(hits, (index = new HitIndex(hits)));
+  return index;
+}
+
+/**
+ * A block's cue hits by name, in order of start, so each question a
+ * candidate asks costs a binary search and not a pass over every hit: a
+ * paragraph of 10 MB holds hundreds of thousands of hits and candidates.
+ */
+class HitIndex {
+  private readonly byName = new Map<string, { starts: number[]; ends: number[]; longest: number; minEnd: number }>();
+  private readonly free = new Map<string, { minEnd: number; maxStart: number } | null>();
+
+  constructor(hits: readonly CueHit[]) {
+    for (const h of hits) {
+      let list = this.byName.get(h.name);
+      if (!list) this.byName.set(h.name, (list = { starts: [], ends: [], longest: 0, minEnd: h.end }));
+      // Hits arrive in order of start (the scan walks tokens left to right).
+      list.starts.push(h.start);
+      list.ends.push(h.end);
+      if (h.end - h.start > list.longest) list.longest = h.end - h.start;
+      if (h.end < list.minEnd) list.minEnd = h.end;
     }
   }
-  return spans;
+
+  /** Is there a hit of `name` wholly before `start` or wholly after `end`? */
+  outside(name: string, start: number, end: number): boolean {
+    const list = this.byName.get(name);
+    return !!list && (list.minEnd <= start || list.starts[list.starts.length - 1]! >= end);
+  }
+
+  /** Is there a hit of `name` that overlaps [start, end) (other than exactly it, when `otherThanExact`)? */
+  overlapping(name: string, start: number, end: number, otherThanExact: boolean): boolean {
+    const list = this.byName.get(name);
+    if (!list) return false;
+    for (let k = firstAtOrAfter(list.starts, end) - 1; k >= 0 && list.starts[k]! > start - list.longest; k--) {
+      if (list.ends[k]! <= start) continue;
+      if (otherThanExact && list.starts[k] === start && list.ends[k] === end) continue;
+      return true;
+    }
+    return false;
+  }
+
+  /** Does a hit of `name` start within [from, to]? */
+  startsWithin(name: string, from: number, to: number): boolean {
+    const list = this.byName.get(name);
+    if (!list) return false;
+    const k = firstAtOrAfter(list.starts, from);
+    return k < list.starts.length && list.starts[k]! <= to;
+  }
+
+  /**
+   * Is there a hit of `name` outside [start, end) that no hit of the `vetoes`
+   * contains ("chips" counts, "chips" in "potato chips" does not)? The hits
+   * that are free of a given set of vetoes are worked out once per block.
+   */
+  freeOutside(name: string, vetoes: readonly string[], start: number, end: number): boolean {
+    const key = `${name}\u0000${vetoes.join('\u0000')}`;
+    let span = this.free.get(key);
+    if (span === undefined) {
+      span = null;
+      const list = this.byName.get(name);
+      if (list) {
+        for (let k = 0; k < list.starts.length; k++) {
+          const s = list.starts[k]!;
+          const e = list.ends[k]!;
+          if (vetoes.some((v) => this.contains(v, s, e, v === name))) continue;
+          if (!span) span = { minEnd: e, maxStart: s };
+          else {
+            if (e < span.minEnd) span.minEnd = e;
+            if (s > span.maxStart) span.maxStart = s;
+          }
+        }
+      }
+      this.free.set(key, span);
+    }
+    return !!span && (span.minEnd <= start || span.maxStart >= end);
+  }
+
+  /** Does a hit of `name` contain [start, end) (other than exactly it, when `otherThanExact`)? */
+  private contains(name: string, start: number, end: number, otherThanExact: boolean): boolean {
+    const list = this.byName.get(name);
+    if (!list) return false;
+    for (let k = firstAtOrAfter(list.starts, start + 1) - 1; k >= 0 && list.starts[k]! >= end - list.longest; k--) {
+      if (list.ends[k]! < end) continue;
+      if (otherThanExact && list.starts[k] === start && list.ends[k] === end) continue;
+      return true;
+    }
+    return false;
+  }
+}
+
+/** The index of the first value in sorted `values` that is at least `x`. */
+function firstAtOrAfter(values: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (values[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

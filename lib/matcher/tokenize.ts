@@ -136,7 +136,10 @@ export function tokenizeInto(text: string): TokenArrays {
       // A run of letters long enough to be a name, then digits: a footnote
       // number or a version glued on ("DeepSeek1", "Qwen2"). The digits are a
       // token of their own; short runs ("R1", "H800", "GPT4") stay whole.
+      // The same the other way round: digits, then a name ("09:02DeepSeek",
+      // where a time element ends right before the word).
       let letters = isAsciiLetter(code) ? 1 : 0;
+      let digits = isAsciiDigit(code) ? 1 : 0;
       i++;
       while (i < n) {
         const k = text.charCodeAt(i);
@@ -144,8 +147,12 @@ export function tokenizeInto(text: string): TokenArrays {
         if (kc === WORD) {
           if (letters > 0) {
             if (isAsciiLetter(k)) letters++;
-            else if (k >= 0x30 && k <= 0x39 && letters >= 4 && letters === i - start) break;
+            else if (isAsciiDigit(k) && letters >= 4 && letters === i - start) break;
             else letters = -1;
+          } else if (digits > 0) {
+            if (isAsciiDigit(k)) digits++;
+            else if (isAsciiLetter(k) && digits === i - start && lettersFrom(text, i) >= 4) break;
+            else digits = -1;
           }
           i++;
         } else if (kc === IGNORABLE && i + 1 < n && isWordCode(text.charCodeAt(i + 1))) {
@@ -183,6 +190,17 @@ export function tokenizeInto(text: string): TokenArrays {
   }
   scratch = t;
   return t;
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** How many ASCII letters run from `i` (counting stops at 4, all the caller needs). */
+function lettersFrom(text: string, i: number): number {
+  let n = 0;
+  while (n < 4 && i + n < text.length && isAsciiLetter(text.charCodeAt(i + n))) n++;
+  return n;
 }
 
 function isAsciiLetter(code: number): boolean {

@@ -23,6 +23,25 @@ describe('collectSegments', () => {
     expect(seg!.starts).toEqual([0, 4, 8]);
   });
 
+  it('keeps glued words one word, but parts texts the page sets apart on screen', () => {
+    document.body.innerHTML = `
+      <p>export <b>Deep</b>Seek and <span style="float:left;font-size:3em">D</span>eepSeek</p>
+      <p><a href="#">US widens export curbs</a><span style="margin-left:8px">ChipWire</span></p>
+      <p><a href="#">Nvidia cut it down for export controls</a><span style="display:inline-block">Source</span></p>
+      <p style="display:flex"><span>export curbs</span><span>NewsDesk</span></p>`;
+    expect(segments().map((s) => s.text)).toEqual([
+      'export DeepSeek and DeepSeek',
+      'US widens export curbs ChipWire',
+      'Nvidia cut it down for export controls Source',
+      'export curbs NewsDesk',
+    ]);
+  });
+
+  it('reads inline code in prose, but not code listings', () => {
+    document.body.innerHTML = '<p>The API serves it as <code>deepseek-chat</code> today.</p><pre><code>model = "deepseek-chat"</code></pre>';
+    expect(segments().map((s) => s.text)).toEqual(['The API serves it as deepseek-chat today.']);
+  });
+
   it('never reads scripts, styles, forms, editors, opted-out, hidden or aria-hidden text', () => {
     document.body.innerHTML = `
       <p>visible DeepSeek</p>
@@ -31,7 +50,7 @@ describe('collectSegments', () => {
       <div contenteditable="true">DeepSeek</div><div contenteditable="plaintext-only">DeepSeek</div>
       <div data-counterpoint="off">DeepSeek</div><div data-gramm="false">DeepSeek</div>
       <div hidden>DeepSeek</div><div aria-hidden="true">DeepSeek</div>
-      <code>DeepSeek</code><pre>DeepSeek</pre>`;
+      <pre>DeepSeek</pre><kbd>DeepSeek</kbd>`;
     expect(segments().map((s) => s.text)).toEqual(['visible DeepSeek']);
   });
 

@@ -10,14 +10,15 @@
  *   data-traps   optionally, the look-alikes it holds ("text;text"), which
  *                must not be highlighted (only counted and reported here).
  * Blocks are collected from the document and from open shadow roots. Pages
- * that add content late set window.__labeledReady = false at the start and
- * true when done; the scorer waits for that, then for our highlights and the
- * content script's work to stop changing.
+ * that add content late set window.__labeledReady to true when done (and may
+ * set it false at the start); the scorer waits for true on any page whose
+ * source names it, then for our highlights and the content script's work to
+ * stop changing.
  *
  * The labels follow the labeling policy, not the matcher: this test reports
  * every miss and every wrong highlight and fails below the thresholds.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KINDS, useBrowser } from './fixtures';
@@ -34,6 +35,13 @@ const PAGES = readdirSync(DIR)
 const TOPICS = ['deepseek', 'distillation', 'export-controls'];
 const GENRES = ['news', 'analysis', 'forum', 'docs', 'list', 'table', 'heading', 'zh', 'ja', 'feed', 'shadow', 'hidden', 'lookalike'];
 const MIN_PRECISION = 0.99;
+/**
+ * Related entities the dataset annotates on purpose (docs/dataset.md,
+ * "Related entities"). A corpus labeled by another policy may not expect
+ * them, so precision is also reported with them not scored.
+ */
+const RELATED =
+  /^export-controls:(H800|A800|H20|H200|MI308|RTX Pro 6000D|B30A|BIS|Bureau of Industry and Security|Export Administration Regulations|EAR|Entity List|FDPR)$|^deepseek:(High-Flyer|幻方量化)$/i;
 const MIN_RECALL = 0.98;
 
 interface Block {
@@ -144,9 +152,13 @@ function collect({ names, topics, genres }: { names: Record<string, string>; top
  * our highlights and the content script's work have not changed for a
  * second (four, if the content script has not run a single slice yet).
  */
-async function settle(page: ReaderPage): Promise<void> {
+async function settle(page: ReaderPage, late: boolean): Promise<void> {
   await until(
-    () => page.tab.evaluate(() => document.readyState === 'complete' && (window as unknown as { __labeledReady?: boolean }).__labeledReady !== false),
+    () =>
+      page.tab.evaluate((late) => {
+        const ready = (window as unknown as { __labeledReady?: boolean }).__labeledReady;
+        return document.readyState === 'complete' && (late ? ready === true : ready !== false);
+      }, late),
     'the page to add its late content',
     30_000,
   );
@@ -215,7 +227,7 @@ describe.each(KINDS)('%s', (kind) => {
     const pageErrors: string[] = [];
     for (const file of PAGES) {
       const page = await browser.open(BASE + file);
-      await settle(page);
+      await settle(page, readFileSync(resolve(DIR, file), 'utf8').includes('__labeledReady'));
       const names = await page.names();
       const found = await page.tab.evaluate(collect, { names, topics: TOPICS, genres: GENRES });
       blocks.push(...found.map((b) => ({ ...b, page: file })));
@@ -268,11 +280,13 @@ describe.each(KINDS)('%s', (kind) => {
     }
 
     const precision = all.tp / Math.max(1, all.tp + all.fp);
+    const related = wrongs.filter((w) => RELATED.test(w.slice('wrong '.length, w.indexOf(' in ')))).length;
+    const precisionUnrelated = all.tp / Math.max(1, all.tp + all.fp - related);
     const recall = all.tp / Math.max(1, all.tp + all.fn);
     const used = (m: Map<string, Tally>) => [...m].filter(([, t]) => t.blocks || t.expected || t.fp);
     console.log(
       [
-        `[labeled ${kind}] ${PAGES.length} pages from ${BASE}, ${all.blocks} blocks: ${all.expected} expected, ${all.tp} found, ${all.fn} missed, ${all.fp} wrong; precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}; ${all.traps} traps, ${all.sprung} sprung`,
+        `[labeled ${kind}] ${PAGES.length} pages from ${BASE}, ${all.blocks} blocks: ${all.expected} expected, ${all.tp} found, ${all.fn} missed, ${all.fp} wrong; precision ${precision.toFixed(3)} (${precisionUnrelated.toFixed(3)} with the ${related} related-entity highlights not scored), recall ${recall.toFixed(3)}; ${all.traps} traps, ${all.sprung} sprung`,
         table('by topic', [['all', all], ...used(byTopic)], false),
         table('by kind', used(byKind)),
         table('by page', used(byPage)),

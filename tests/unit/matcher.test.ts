@@ -154,6 +154,7 @@ describe('boundaries next to digits', () => {
   it('splits a footnote number or a glued version off a name, but keeps short model names whole', () => {
     expect(tokenize('DeepSeek1 Qwen2 R1 H800 GPT4 MI308').map((t) => t.norm)).toEqual(['deepseek', '1', 'qwen', '2', 'r1', 'h800', 'gpt4', 'mi308']);
     expect(texts('DeepSeek1 released a model.', 'deepseek')).toEqual(['DeepSeek']);
+    expect(tokenize('09:02DeepSeek 4o 7B 800GB 1080p').map((t) => t.norm)).toEqual(['09', '02', 'deepseek', '4o', '7b', '800gb', '1080p']);
   });
 
   it('treats superscript digits as footnote marks, not letters', () => {
@@ -188,6 +189,48 @@ describe('what the page is about', () => {
     expect(inPage('Our export controls programme covers every shipment.', ['arms'], ['arms', 'chips'])).toEqual([]);
     expect(inPage('Our export controls programme covers every shipment.', ['arms', 'chips'])).toEqual(['export-controls:export controls']);
     expect(inPage('Export controls on Nvidia chips tightened again.', ['arms'])).toEqual(['export-controls:Export controls']);
+  });
+});
+
+describe('names and their neighbours', () => {
+  it('reads a model name to its end over its parts and version numbers', () => {
+    expect(texts('DeepSeek-V3-Base, DeepSeek-V3-0324, DeepSeek-V3.2-Exp and DeepSeekMoE', 'deepseek')).toEqual([
+      'DeepSeek-V3-Base',
+      'DeepSeek-V3-0324',
+      'DeepSeek-V3.2-Exp',
+      'DeepSeekMoE',
+    ]);
+    // Not over ordinary words, and a term as written beats a name grown to the same length.
+    expect(find('DeepSeek-style pricing; the R1-Distill models')).toEqual([
+      ['deepseek', 'DeepSeek'],
+      ['distillation', 'R1-Distill'],
+    ]);
+  });
+
+  it('leaves a bare model name that belongs to another brand’s product', () => {
+    const onDeepSeekPage = (text: string) => {
+      const scan = scanBlock(m, text);
+      return resolveBlock(scan, { cues: new Set(scan.cues), about: new Set(['@deepseek']) }).map((c) => text.slice(c.start, c.end));
+    };
+    expect(onDeepSeekPage('Benchmarks: MobileNet V3-Large and the YZF-R1 are not models of ours.')).toEqual([]);
+    // A capitalised ordinary word in a title-case headline is no brand.
+    expect(onDeepSeekPage('How The Lab Trained V3 On A Budget')).toEqual(['V3']);
+  });
+
+  it('tells figurative "distilled" by what follows it, not by what comes before', () => {
+    expect(texts('In a memo, the lab said rivals distill GPT-4 outputs into small models.', 'distillation')).toEqual(['distill']);
+    expect(texts('The AI debate, distilled to one sentence: who owns an answer?', 'distillation')).toEqual([]);
+  });
+
+  it('does not take a required cue from inside a look-alike phrase', () => {
+    expect(texts('Not that chip ban: the school removed potato chips from its vending machines.', 'export-controls')).toEqual([]);
+    expect(texts('The chip ban cut Nvidia’s sales of AI chips to China.', 'export-controls')).toEqual(['chip ban']);
+  });
+
+  it('knows the other BIS and the other export controls', () => {
+    expect(texts('The BIS Quarterly Review flags strains in dollar funding for chip firms.', 'export-controls')).toEqual([]);
+    expect(texts('China’s export controls on gallium, used in chipmaking, took effect.', 'export-controls')).toEqual([]);
+    expect(texts('Japan’s 2019 export restrictions on three chipmaking chemicals hit South Korea.', 'export-controls')).toEqual([]);
   });
 });
 
