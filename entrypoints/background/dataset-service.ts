@@ -13,7 +13,7 @@
  */
 import { browser } from 'wxt/browser';
 import bundledJson from '@/lib/dataset/dataset.json';
-import { parseDataset, parseDatasetText, type Dataset } from '@/lib/dataset/schema';
+import { DATASET_LIMITS, parseDataset, parseDatasetText, type Dataset } from '@/lib/dataset/schema';
 import { buildTermIndex } from '@/lib/term-index';
 import { TERM_INDEX_KEY, type CardView, type DatasetInfo, type TermIndex } from '@/lib/protocol';
 import { CounterpointDb, checkIntegrity, inOrder, readDataset, replaceDataset, type MetaRow } from './db';
@@ -78,7 +78,7 @@ export class DatasetService {
       await addNotice("The extension's database was missing (deleted or cleared). Counterpoint reloaded its bundled dataset; your settings were kept.");
     }
     const loaded = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
-    await this.publishIndex();
+    await this.publishIndexIfStale(loaded);
     return loaded;
   }
 
@@ -145,7 +145,12 @@ export class DatasetService {
     ).then((r) => r.cards);
   }
 
-  /** Validates first; an invalid file changes nothing. */
+  /**
+   * Validates first (shape, references and limits); an invalid file changes
+   * nothing. Then the term index is published before the data is written, and
+   * put back if writing fails, so that a failure at either step leaves the
+   * reader with what they had.
+   */
   async importText(text: string): Promise<DatasetInfo> {
     const parsed = parseDatasetText(text);
     if (!parsed.ok) {
@@ -154,19 +159,44 @@ export class DatasetService {
         parsed.issues.map((i) => `${i.path}: ${i.message}`),
       );
     }
-    await this.ensureReady();
-    const meta = await replaceDataset(this.db, parsed.dataset, 'imported', bundledDataset().version);
-    this.ready = Promise.resolve(meta);
-    await this.publishIndex();
-    return this.info();
+    await this.ensureReady().catch(() => undefined);
+    return this.install(parsed.dataset, 'imported');
   }
 
+  /** Back to the bundled dataset. Works whatever state the database or storage is in. */
   async reset(): Promise<DatasetInfo> {
-    await this.ensureReady();
-    const bundled = bundledDataset();
-    const meta = await replaceDataset(this.db, bundled, 'bundled', bundled.version);
+    try {
+      await this.ensureReady();
+    } catch {
+      await this.rebuild('The stored dataset could not be read.');
+    }
+    return this.install(bundledDataset(), 'bundled');
+  }
+
+  private async install(data: Dataset, origin: MetaRow['origin']): Promise<DatasetInfo> {
+    const loadedAt = new Date().toISOString();
+    const index = buildTermIndex(`${data.version}:${loadedAt}`, data.topics, data.cues);
+    const size = JSON.stringify(index).length;
+    if (size > DATASET_LIMITS.indexChars) {
+      const kb = (n: number) => `${Math.round(n / 1000).toLocaleString('en')} kB`;
+      throw new DatasetError('This dataset is too large to use; nothing was changed.', [
+        `its terms and cue phrases take ${kb(size)}; at most ${kb(DATASET_LIMITS.indexChars)} fit`,
+      ]);
+    }
+    const previous = (await browser.storage.local.get(TERM_INDEX_KEY).catch(() => ({}) as Record<string, unknown>))[TERM_INDEX_KEY];
+    try {
+      await browser.storage.local.set({ [TERM_INDEX_KEY]: index });
+    } catch (error) {
+      throw new DatasetError('The dataset could not be saved; nothing was changed.', [(error as Error).message]);
+    }
+    let meta: MetaRow;
+    try {
+      meta = await replaceDataset(this.db, data, origin, bundledDataset().version, loadedAt);
+    } catch (error) {
+      await browser.storage.local.set({ [TERM_INDEX_KEY]: previous }).catch(() => undefined);
+      throw new DatasetError('The dataset could not be saved; nothing was changed.', [(error as Error).message]);
+    }
     this.ready = Promise.resolve(meta);
-    await this.publishIndex();
     return this.info();
   }
 
@@ -187,9 +217,18 @@ export class DatasetService {
     await browser.storage.local.set({ [TERM_INDEX_KEY]: await this.buildIndex() });
   }
 
+  /**
+   * Republishes the index when storage lost it or holds another one. Never
+   * throws: content scripts can always ask for the index by message, so a
+   * storage failure here must not stop the database from being used.
+   */
   private async publishIndexIfStale(meta: MetaRow): Promise<void> {
-    const stored = (await browser.storage.local.get(TERM_INDEX_KEY))[TERM_INDEX_KEY] as TermIndex | undefined;
-    if (stored?.version !== `${meta.version}:${meta.loadedAt}`) await this.publishIndex();
+    try {
+      const stored = (await browser.storage.local.get(TERM_INDEX_KEY))[TERM_INDEX_KEY] as TermIndex | undefined;
+      if (stored?.version !== `${meta.version}:${meta.loadedAt}`) await this.publishIndex();
+    } catch (error) {
+      console.warn('Counterpoint: could not publish the term index', error);
+    }
   }
 
   /** Built straight from the tables, so it is also usable while `ensureReady` is still settling. */

@@ -43,14 +43,20 @@ export class CounterpointDb extends Dexie {
  * Replaces all data in one transaction. If anything throws, Dexie aborts the
  * transaction and the previous data stays as it was.
  */
-export async function replaceDataset(db: CounterpointDb, data: Dataset, origin: MetaRow['origin'], bundledVersion: string): Promise<MetaRow> {
+export async function replaceDataset(
+  db: CounterpointDb,
+  data: Dataset,
+  origin: MetaRow['origin'],
+  bundledVersion: string,
+  loadedAt = new Date().toISOString(),
+): Promise<MetaRow> {
   const meta: MetaRow = {
     key: 'dataset',
     version: data.version,
     reviewed: data.reviewed,
     origin,
     bundledVersion,
-    loadedAt: new Date().toISOString(),
+    loadedAt,
     counts: { topics: data.topics.length, cards: data.cards.length, sources: data.sources.length },
     cues: data.cues,
     cardOrder: data.cards.map((c) => c.id),

@@ -25,6 +25,8 @@ export function createHandlers(data: DatasetService): Handlers {
       return null;
     },
     muteTopic: async ({ topicId }) => {
+      // Only a topic the dataset has: a page that drives a content script cannot fill settings with junk.
+      if (!(await data.termIndex()).topics.some((t) => t.id === topicId)) throw new Error(`unknown topic "${topicId}"`);
       const settings = await loadSettings();
       if (!settings.topicsOff.includes(topicId)) await saveSettings({ topicsOff: [...settings.topicsOff, topicId] });
       return null;

@@ -2,13 +2,14 @@
  * The background's data layer and message routing, against fake-indexeddb
  * and WXT's fake browser.
  */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing';
 import { browser } from 'wxt/browser';
 import bundled from '../../lib/dataset/dataset.json';
 import { CounterpointDb } from '../../entrypoints/background/db';
 import { DatasetService, NOTICES_KEY } from '../../entrypoints/background/dataset-service';
 import { TERM_INDEX_KEY as INDEX_KEY } from '../../lib/protocol';
+import { DATASET_LIMITS } from '../../lib/dataset/schema';
 import { createHandlers, route } from '../../entrypoints/background/handlers';
 
 let n = 0;
@@ -64,6 +65,86 @@ describe('DatasetService', () => {
     expect(imported).toMatchObject({ version: '2030.01.01', cards: 2, origin: 'imported' });
     const reset = await service.reset();
     expect(reset).toMatchObject({ version: bundled.version, cards: bundled.cards.length, origin: 'bundled' });
+  });
+
+  it('refuses a file over the size limit with a clear message, and changes nothing', async () => {
+    const service = new DatasetService(freshName());
+    const before = await service.info();
+    const indexBefore = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY];
+    const padded = JSON.stringify({ ...bundled, padding: 'x'.repeat(DATASET_LIMITS.fileChars) });
+    await expect(service.importText(padded)).rejects.toMatchObject({
+      message: expect.stringMatching(/nothing was changed/),
+      details: [expect.stringMatching(/the file is 5\.\d MB; a dataset can be at most 5\.0 MB/)],
+    });
+    expect(await service.info()).toEqual(before);
+    expect((await browser.storage.local.get(INDEX_KEY))[INDEX_KEY]).toEqual(indexBefore);
+  });
+
+  it('names the limit an item breaks', async () => {
+    const service = new DatasetService(freshName());
+    const long = {
+      ...bundled,
+      cards: [{ ...bundled.cards[0], summary: 'word '.repeat(10) + 'x'.repeat(DATASET_LIMITS.textChars) }, ...bundled.cards.slice(1)],
+    };
+    await expect(service.importText(JSON.stringify(long))).rejects.toMatchObject({
+      details: [expect.stringMatching(/cards\[0\]\.summary: must be at most 4,000 characters/)],
+    });
+    const many = { ...bundled, topics: Array.from({ length: DATASET_LIMITS.topics + 1 }, (_, i) => ({ ...bundled.topics[0], id: `t${i}` })) };
+    await expect(service.importText(JSON.stringify(many))).rejects.toMatchObject({ details: [expect.stringMatching(/topics: at most 32 topics/)] });
+  });
+
+  it('refuses a dataset whose term index would not fit, before anything is written', async () => {
+    const service = new DatasetService(freshName());
+    const before = await service.info();
+    // Within every per-item limit, but 8 topics × 2,000 terms of ~150 characters is a 2.4 MB index.
+    const terms = (t: number) => Array.from({ length: 2000 }, (_, i) => ({ text: `t${t}term${i} ${'lorem '.repeat(24)}`.trim() }));
+    const topics = Array.from({ length: 8 }, (_, t) => ({
+      ...bundled.topics[t % bundled.topics.length]!,
+      id: t < 3 ? bundled.topics[t]!.id : `extra-${t}`,
+      terms: terms(t),
+    }));
+    const huge = { ...bundled, topics };
+    await expect(service.importText(JSON.stringify(huge))).rejects.toMatchObject({
+      message: expect.stringMatching(/too large to use; nothing was changed/),
+      details: [expect.stringMatching(/take 2,\d{3} kB; at most 1,000 kB fit/)],
+    });
+    expect(await service.info()).toEqual(before);
+  });
+
+  it('puts the term index back when the database write fails, so a failed import changes nothing', async () => {
+    const service = new DatasetService(freshName());
+    const before = await service.info();
+    const indexBefore = (await browser.storage.local.get(INDEX_KEY))[INDEX_KEY];
+    // The write fails halfway through its transaction (a full disk, say): the transaction rolls back.
+    const db = (service as unknown as { db: CounterpointDb }).db;
+    const spy = vi.spyOn(db.cards, 'bulkAdd').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    try {
+      await expect(service.importText(JSON.stringify({ ...bundled, version: '2031.01.01' }))).rejects.toMatchObject({
+        message: expect.stringMatching(/could not be saved; nothing was changed/),
+      });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(await service.info()).toEqual(before);
+    expect((await browser.storage.local.get(INDEX_KEY))[INDEX_KEY]).toEqual(indexBefore);
+  });
+
+  it('refuses an import when storage will not take the index, and still resets when storage keeps failing', async () => {
+    const service = new DatasetService(freshName());
+    const before = await service.info();
+    const set = vi.spyOn(browser.storage.local, 'set').mockRejectedValue(new Error('QUOTA_BYTES quota exceeded'));
+    try {
+      await expect(service.importText(JSON.stringify({ ...bundled, version: '2031.01.01' }))).rejects.toMatchObject({
+        message: expect.stringMatching(/could not be saved; nothing was changed/),
+      });
+      expect(await service.info()).toEqual(before);
+      // A new background instance (the worker woke up) with storage still failing: reads and reset work.
+      const woken = new DatasetService((service as unknown as { dbName: string }).dbName);
+      expect((await woken.info()).version).toBe(bundled.version);
+    } finally {
+      set.mockRestore();
+    }
+    expect(await service.reset()).toMatchObject({ origin: 'bundled', version: bundled.version });
   });
 
   it('exports what it holds, which imports again unchanged', async () => {
@@ -191,5 +272,9 @@ describe('message routing', () => {
     });
     expect(await route(handlers, { type: 'reportFindings', total: -1 }, contentScript())).toMatchObject({ ok: false });
     expect(await route(handlers, { type: 'muteTopic', topicId: 'x'.repeat(500) }, contentScript())).toMatchObject({ ok: false });
+    // Well-formed, but not a topic of the dataset: settings stay as they were.
+    expect(await route(handlers, { type: 'muteTopic', topicId: 'not-a-topic' }, contentScript())).toMatchObject({ ok: false });
+    expect((await browser.storage.sync.get('topicsOff')).topicsOff).toBeUndefined();
+    expect((await route(handlers, { type: 'muteTopic', topicId: bundled.topics[0]!.id }, contentScript())).ok).toBe(true);
   });
 });
