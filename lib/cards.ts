@@ -1,8 +1,22 @@
 /**
- * Choosing the card for a mention by its context: of the topic's cards, the
- * one whose cue phrases best match the sentence (weight 3) and the paragraph
- * (weight 1) around the mention. Ties keep dataset order, so each topic's
- * general "what is it" card, listed first, wins when nothing specific matches.
+ * Choosing the card for a mention by its context. Of the topic's cards, the
+ * one that best fits the sentence (and, less, the paragraph) around the
+ * mention opens first; the rest follow in order of fit.
+ *
+ * What counts, per card:
+ * - its cue phrases: one found in the sentence scores 3 per word, one found
+ *   only elsewhere in the paragraph 1 per word;
+ * - the words of its question (the reader's question the card answers), found
+ *   in the sentence: 1 each, divided by how many of the topic's questions
+ *   share the word, so "illegal" counts and "DeepSeek" does not. This lets a
+ *   sentence in words the cue list never thought of still find its debate.
+ * Words are compared after light stemming (plurals, -ed, -ing), so
+ * "smuggled" meets the cue "smuggling" and "GPUs" meets "GPU".
+ *
+ * The debate first: a contested card's score counts 1.5 times, so when a
+ * sentence is about a dispute the card with both sides opens rather than a
+ * definition with none. Ties keep dataset order, so each topic's general
+ * explainer, listed first, opens when nothing specific matches.
  */
 import { tokenize } from './matcher/tokenize';
 
@@ -10,37 +24,113 @@ export interface CardLike {
   id: string;
   topicId: string;
   cues: string[];
+  /** The reader's question; its words count a little (see the module comment). */
+  question?: string;
+  /** A card with both sides of a dispute; favoured when it fits at all. */
+  contested?: boolean;
 }
 
 const SENTENCE_WEIGHT = 3;
 const PARAGRAPH_WEIGHT = 1;
+const QUESTION_WEIGHT = 1;
+const CONTESTED_FACTOR = 1.5;
+/** A question word shared by more than this share of a topic's questions says nothing about any one card. */
+const QUESTION_WORD_MAX_SHARE = 0.25;
+
+/** Words too common in questions to tell one card from another. */
+const STOPWORDS = new Set(
+  (
+    'a an and are as at be been by can could did do does for from has have how if in into is it its of on or ' +
+    'should so than that the their them they this to was were what when where which who whom why will with would ' +
+    'far more most much really us any all about after other own such up out being get got one'
+  ).split(' '),
+);
 
 export function rankCards<C extends CardLike>(cards: C[], sentence: string, paragraph: string): C[] {
-  const s = tokenize(sentence).map((t) => t.norm);
-  const p = tokenize(paragraph).map((t) => t.norm);
-  const scored = cards.map((card, order) => ({ card, score: scoreTokens(card, s, p), order }));
+  const context = contextOf(sentence, paragraph);
+  const questionWeights = questionWordWeights(cards);
+  const scored = cards.map((card, order) => ({ card, score: scoreCard(card, context, questionWeights), order }));
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
   return scored.map((s) => s.card);
 }
 
-/** Score of one card for a mention's context; exposed for tests and dataset tooling. */
+/**
+ * Score of one card for a mention's context, as if it were the topic's only
+ * card (question words at full weight); exposed for tests and dataset tooling.
+ */
 export function cardScore(card: CardLike, sentence: string, paragraph: string): number {
-  return scoreTokens(
-    card,
-    tokenize(sentence).map((t) => t.norm),
-    tokenize(paragraph).map((t) => t.norm),
-  );
+  return scoreCard(card, contextOf(sentence, paragraph), questionWordWeights([card]));
 }
 
-function scoreTokens(card: CardLike, s: string[], p: string[]): number {
+interface Context {
+  sentence: string[];
+  paragraph: string[];
+  sentenceWords: Set<string>;
+}
+
+function contextOf(sentence: string, paragraph: string): Context {
+  const s = stems(sentence);
+  return { sentence: s, paragraph: stems(paragraph), sentenceWords: new Set(s) };
+}
+
+function scoreCard(card: CardLike, ctx: Context, questionWeights: Map<string, number>): number {
   let score = 0;
+  const matched = new Set<string>();
   for (const cue of card.cues) {
-    const phrase = tokenize(cue).map((t) => t.norm);
+    const phrase = stems(cue);
     if (!phrase.length) continue;
-    if (containsPhrase(s, phrase)) score += SENTENCE_WEIGHT * phrase.length;
-    else if (containsPhrase(p, phrase)) score += PARAGRAPH_WEIGHT * phrase.length;
+    if (containsPhrase(ctx.sentence, phrase)) {
+      score += SENTENCE_WEIGHT * phrase.length;
+      phrase.forEach((w) => matched.add(w));
+    } else if (containsPhrase(ctx.paragraph, phrase)) score += PARAGRAPH_WEIGHT * phrase.length;
   }
-  return score;
+  if (card.question) {
+    for (const word of new Set(stems(card.question))) {
+      // A word a matched cue already counted is not counted twice.
+      if (matched.has(word) || !ctx.sentenceWords.has(word)) continue;
+      score += QUESTION_WEIGHT * (questionWeights.get(word) ?? 0);
+    }
+  }
+  return card.contested ? score * CONTESTED_FACTOR : score;
+}
+
+/** Per question word: 1 ÷ the number of the cards' questions that use it, 0 for stopwords and words most questions share. */
+function questionWordWeights(cards: CardLike[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const card of cards) {
+    if (!card.question) continue;
+    for (const word of new Set(stems(card.question))) counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const limit = Math.max(1, cards.length * QUESTION_WORD_MAX_SHARE);
+  const weights = new Map<string, number>();
+  for (const [word, n] of counts) {
+    if (STOPWORDS.has(word) || /^\d+$/.test(word) || n > limit) continue;
+    weights.set(word, 1 / n);
+  }
+  return weights;
+}
+
+function stems(text: string): string[] {
+  return tokenize(text).map((t) => stem(t.norm));
+}
+
+/**
+ * A light English stem: enough that plurals and -ed/-ing forms meet their base
+ * word ("smuggled", "smuggling" → "smuggl"; "banned" → "ban"; "GPUs" → "gpu"),
+ * not a full stemmer. Short words, words with digits and CJK are left alone.
+ */
+export function stem(word: string): string {
+  if (/^[a-z]+\d+s$/.test(word)) return word.slice(0, -1); // H100s, A800s
+  if (word.length < 4 || !/^[a-z]+$/.test(word)) return word;
+  let w = word;
+  if (w.endsWith('ies') && w.length > 4) return `${w.slice(0, -3)}y`;
+  if (w.endsWith('ing') && w.length > 5) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && w.length > 4) w = w.slice(0, -2);
+  else if (w.endsWith('es') && /(ss|sh|ch|x)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && (!/(ss|us|is)$/.test(w) || /pus$/.test(w))) w = w.slice(0, -1);
+  if (w !== word && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss|zz|ff)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
+  return w;
 }
 
 function containsPhrase(tokens: string[], phrase: string[]): boolean {

@@ -17,9 +17,29 @@ describe('rankCards', () => {
     expect(rankCards(cards, 'Nothing specific here.', '').map((c) => c.id)).toEqual(['general', 'allegation', 'legal']);
   });
 
-  it('matches whole words only and weighs longer phrases more', () => {
-    expect(cardScore(cards[1]!, 'OpenAIs evidenced', '')).toBe(0);
+  it('matches whole words, with plural and -ed/-ing forms, and weighs longer phrases more', () => {
+    expect(cardScore(cards[1]!, 'OpenAIx evidential', '')).toBe(0);
     expect(cardScore(cards[1]!, 'against its terms of service', '')).toBe(9);
+    expect(cardScore({ id: 's', topicId: 'e', cues: ['smuggling', 'GPU'] }, 'They smuggled GPUs.', '')).toBe(6);
+  });
+
+  it('favours a contested card (the debate) over a definition that fits as well', () => {
+    const defs = [
+      { id: 'what', topicId: 'e', cues: ['rules', 'Commerce'] },
+      { id: 'worked', topicId: 'e', cues: ['rules', 'failure'], contested: true },
+    ];
+    expect(rankCards(defs, 'The Commerce rules are here.', '').map((c) => c.id)).toEqual(['what', 'worked']);
+    expect(rankCards(defs, 'Are the rules here?', '').map((c) => c.id)).toEqual(['worked', 'what']);
+  });
+
+  it('counts the words of a card’s question, less when many questions share them', () => {
+    const qs = [
+      { id: 'what', topicId: 'd', cues: [], question: 'What is distillation?' },
+      { id: 'legal', topicId: 'd', cues: [], question: 'Is it illegal to train a model on a competitor’s outputs?' },
+      { id: 'stop', topicId: 'd', cues: [], question: 'Can labs stop rivals from distilling their models?' },
+    ];
+    expect(rankCards(qs, 'Distilling a rival’s outputs may be illegal.', '')[0]!.id).toBe('legal');
+    expect(rankCards(qs, 'Nothing to see.', '')[0]!.id).toBe('what');
   });
 });
 
