@@ -161,10 +161,14 @@ describe.each(KINDS)('%s', (kind) => {
     const error = await options.error();
     expect(error).toMatch(/nothing was changed/);
     expect(await options.tab.evaluate(() => document.body.textContent ?? '')).toMatch(/the file is 5\.\d MB; a dataset can be at most 5\.0 MB/);
-    await options.tab.goto(options.tab.url());
-    expect(await options.datasetVersion()).toBe(version);
-    expect(await options.datasetCounts()).toBe(counts);
     await options.tab.close();
+    // A fresh settings page reads what is stored now. (Not a reload by URL:
+    // in Firefox the harness reaches extension pages through a test-site
+    // page, whose URL the tab keeps reporting.)
+    const fresh = new OptionsPage(await browser.session.openExtension('options.html'));
+    expect(await fresh.datasetVersion()).toBe(version);
+    expect(await fresh.datasetCounts()).toBe(counts);
+    await fresh.tab.close();
   });
 
   it('"off on this site" holds in about:blank and srcdoc frames, which have no hostname of their own', async () => {
