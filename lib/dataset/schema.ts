@@ -38,6 +38,9 @@ const IsoDate = v.pipe(
   v.check(isRealDate, 'must be a real calendar date'),
 );
 
+/** A full calendar day, YYYY-MM-DD (an "as of" date must name the day). */
+const IsoDay = v.pipe(v.string(), v.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'), v.check(isRealDate, 'must be a real calendar date'));
+
 const HttpsUrl = v.pipe(
   v.string(),
   v.url('must be a URL'),
@@ -112,6 +115,12 @@ export const SourceSchema = v.strictObject({
   date: v.optional(IsoDate),
   url: v.optional(HttpsUrl),
   reliability: v.picklist(['primary', 'major', 'secondary']),
+  /**
+   * True when `title` is our description of the source (a report, an
+   * interview, a post) rather than its real headline, so the card can show it
+   * as a description and not in quotation marks.
+   */
+  description: v.optional(v.boolean()),
 });
 
 export const FactSchema = v.strictObject({
@@ -147,6 +156,25 @@ export const CardSchema = v.strictObject({
   viewpoints: v.pipe(v.array(ViewpointSchema), v.maxLength(L.listItems, atMost(L.listItems, 'viewpoints'))),
   /** Where sources disagree, what they disagree on. */
   disagreement: v.optional(Text),
+  /**
+   * The latest day the card's text was checked against a source. Optional in
+   * the schema so older files still load; the bundled dataset's tests require
+   * it on every card.
+   */
+  asOf: v.optional(IsoDay),
+  /**
+   * The card's own words for its two sides, answering its question
+   * ("Misleading" / "Fair as stated"): shown instead of a bare yes/no.
+   */
+  sides: v.optional(v.strictObject({ yes: Phrase, no: Phrase })),
+  /** Plain-language explanations of jargon the card uses (FP8, 3A090, temperature…). */
+  glossary: v.optional(v.pipe(v.array(v.strictObject({ term: Phrase, explanation: Text })), v.maxLength(L.listItems, atMost(L.listItems, 'glossary entries')))),
+  /**
+   * For a definition card: ids of the two or three debates nearest to it.
+   * Not checked against the file's cards here: a reader's file may hold a
+   * subset, and the card shows only the ones it can find.
+   */
+  related: v.optional(v.pipe(v.array(Id), v.maxLength(L.listItems, atMost(L.listItems, 'related cards')))),
 });
 
 export const DatasetSchema = v.strictObject({
