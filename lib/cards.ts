@@ -6,12 +6,16 @@
  * What counts, per card:
  * - its cue phrases: one found in the sentence scores 3 per word, one found
  *   only elsewhere in the paragraph 1 per word;
- * - the words of its question (the reader's question the card answers), found
- *   in the sentence: 1 each, divided by how many of the topic's questions
- *   share the word, so "illegal" counts and "DeepSeek" does not. This lets a
- *   sentence in words the cue list never thought of still find its debate.
- * Words are compared after light stemming (plurals, -ed, -ing), so
- * "smuggled" meets the cue "smuggling" and "GPUs" meets "GPU".
+ * - the words of its question (the reader's question the card answers) found
+ *   in the sentence: 1 each, divided by how many of the topic's questions use
+ *   the word, so "illegal" counts and "DeepSeek" does not;
+ * - the words of the rest of the card (summary, facts, viewpoints, holders)
+ *   found in the sentence: 0.5 each, divided the same way by how many of the
+ *   topic's cards use them, so a name only one card mentions ("Stanford",
+ *   "ByteDance") points at that card.
+ * The last two let a sentence in words the cue list never thought of still
+ * find its card. Words are compared after light stemming (plurals, -ed,
+ * -ing), so "smuggled" meets the cue "smuggling" and "GPUs" meets "GPU".
  *
  * The debate first: a contested card's score counts 1.5 times, so when a
  * sentence is about a dispute the card with both sides opens rather than a
@@ -24,42 +28,51 @@ export interface CardLike {
   id: string;
   topicId: string;
   cues: string[];
-  /** The reader's question; its words count a little (see the module comment). */
+  /** The reader's question; its words count (see the module comment). */
   question?: string;
   /** A card with both sides of a dispute; favoured when it fits at all. */
   contested?: boolean;
+  /** The card's own text; its rarer words count a little. */
+  summary?: string;
+  facts?: readonly { text: string }[];
+  viewpoints?: readonly { label: string; holders: readonly string[]; argument: string }[];
 }
 
 const SENTENCE_WEIGHT = 3;
 const PARAGRAPH_WEIGHT = 1;
 const QUESTION_WEIGHT = 1;
+const BODY_WEIGHT = 0.5;
 const CONTESTED_FACTOR = 1.5;
-/** A question word shared by more than this share of a topic's questions says nothing about any one card. */
-const QUESTION_WORD_MAX_SHARE = 0.25;
+/** A word used by more than this share of a topic's cards says nothing about any one card. */
+const MAX_SHARE = 0.25;
 
-/** Words too common in questions to tell one card from another. */
+/** Words too common to tell one card from another. */
 const STOPWORDS = new Set(
   (
     'a an and are as at be been by can could did do does for from has have how if in into is it its of on or ' +
     'should so than that the their them they this to was were what when where which who whom why will with would ' +
-    'far more most much really us any all about after other own such up out being get got one'
+    'far more most much really us any all about after other own such up out being get got one not no but also ' +
+    'there then these those only just our we you he she his her over under new ' +
+    // Reporting verbs: every card quotes someone.
+    'say said says tell told call called calls describe described describes report reported reports note noted ' +
+    'add added claim claimed argue argued make made take took give gave use used put'
   ).split(' '),
 );
 
 export function rankCards<C extends CardLike>(cards: C[], sentence: string, paragraph: string): C[] {
   const context = contextOf(sentence, paragraph);
-  const questionWeights = questionWordWeights(cards);
-  const scored = cards.map((card, order) => ({ card, score: scoreCard(card, context, questionWeights), order }));
+  const vocabulary = vocabularyOf(cards);
+  const scored = cards.map((card, order) => ({ card, score: scoreCard(card, context, vocabulary), order }));
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
   return scored.map((s) => s.card);
 }
 
 /**
  * Score of one card for a mention's context, as if it were the topic's only
- * card (question words at full weight); exposed for tests and dataset tooling.
+ * card (its words at full weight); exposed for tests and dataset tooling.
  */
 export function cardScore(card: CardLike, sentence: string, paragraph: string): number {
-  return scoreCard(card, contextOf(sentence, paragraph), questionWordWeights([card]));
+  return scoreCard(card, contextOf(sentence, paragraph), vocabularyOf([card]));
 }
 
 interface Context {
@@ -68,46 +81,80 @@ interface Context {
   sentenceWords: Set<string>;
 }
 
+/** Per card, the stemmed words of its question and of the rest of its text, with what each is worth. */
+interface Vocabulary {
+  question: Map<CardLike, Set<string>>;
+  body: Map<CardLike, Set<string>>;
+  questionWeight: Map<string, number>;
+  bodyWeight: Map<string, number>;
+}
+
 function contextOf(sentence: string, paragraph: string): Context {
   const s = stems(sentence);
   return { sentence: s, paragraph: stems(paragraph), sentenceWords: new Set(s) };
 }
 
-function scoreCard(card: CardLike, ctx: Context, questionWeights: Map<string, number>): number {
+function scoreCard(card: CardLike, ctx: Context, vocabulary: Vocabulary): number {
   let score = 0;
-  const matched = new Set<string>();
+  const counted = new Set<string>();
   for (const cue of card.cues) {
     const phrase = stems(cue);
     if (!phrase.length) continue;
     if (containsPhrase(ctx.sentence, phrase)) {
       score += SENTENCE_WEIGHT * phrase.length;
-      phrase.forEach((w) => matched.add(w));
+      phrase.forEach((w) => counted.add(w));
     } else if (containsPhrase(ctx.paragraph, phrase)) score += PARAGRAPH_WEIGHT * phrase.length;
   }
-  if (card.question) {
-    for (const word of new Set(stems(card.question))) {
-      // A word a matched cue already counted is not counted twice.
-      if (matched.has(word) || !ctx.sentenceWords.has(word)) continue;
-      score += QUESTION_WEIGHT * (questionWeights.get(word) ?? 0);
-    }
+  // A word already counted (by a cue, or by the question) is not counted again.
+  for (const word of vocabulary.question.get(card) ?? []) {
+    if (counted.has(word) || !ctx.sentenceWords.has(word)) continue;
+    score += QUESTION_WEIGHT * (vocabulary.questionWeight.get(word) ?? 0);
+    counted.add(word);
+  }
+  for (const word of vocabulary.body.get(card) ?? []) {
+    if (counted.has(word) || !ctx.sentenceWords.has(word)) continue;
+    score += BODY_WEIGHT * (vocabulary.bodyWeight.get(word) ?? 0);
   }
   return card.contested ? score * CONTESTED_FACTOR : score;
 }
 
-/** Per question word: 1 ÷ the number of the cards' questions that use it, 0 for stopwords and words most questions share. */
-function questionWordWeights(cards: CardLike[]): Map<string, number> {
-  const counts = new Map<string, number>();
+const vocabularies = new WeakMap<readonly CardLike[], Vocabulary>();
+
+/**
+ * The words of each card and their worth: 1 ÷ the number of the topic's
+ * cards that use the word, and nothing for stopwords, numbers and words more
+ * than a quarter of the cards use. Kept per cards array, since a card opens
+ * many times with the same topic's cards.
+ */
+function vocabularyOf(cards: readonly CardLike[]): Vocabulary {
+  const cached = vocabularies.get(cards);
+  if (cached) return cached;
+  const question = new Map<CardLike, Set<string>>();
+  const body = new Map<CardLike, Set<string>>();
   for (const card of cards) {
-    if (!card.question) continue;
-    for (const word of new Set(stems(card.question))) counts.set(word, (counts.get(word) ?? 0) + 1);
+    question.set(card, new Set(stems(card.question ?? '')));
+    const text = [
+      card.summary ?? '',
+      ...(card.facts ?? []).map((f) => f.text),
+      ...(card.viewpoints ?? []).flatMap((v) => [v.label, v.argument, ...v.holders]),
+    ].join(' ');
+    body.set(card, new Set(stems(text)));
   }
-  const limit = Math.max(1, cards.length * QUESTION_WORD_MAX_SHARE);
-  const weights = new Map<string, number>();
+  const vocabulary = { question, body, questionWeight: weights(question, cards.length), bodyWeight: weights(body, cards.length) };
+  vocabularies.set(cards, vocabulary);
+  return vocabulary;
+}
+
+function weights(words: Map<CardLike, Set<string>>, cardCount: number): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const set of words.values()) for (const w of set) counts.set(w, (counts.get(w) ?? 0) + 1);
+  const limit = Math.max(1, cardCount * MAX_SHARE);
+  const result = new Map<string, number>();
   for (const [word, n] of counts) {
-    if (STOPWORDS.has(word) || /^\d+$/.test(word) || n > limit) continue;
-    weights.set(word, 1 / n);
+    if (STOPWORDS.has(word) || word.length < 3 || /^\d+$/.test(word) || n > limit) continue;
+    result.set(word, 1 / n);
   }
-  return weights;
+  return result;
 }
 
 function stems(text: string): string[] {
