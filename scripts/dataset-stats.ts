@@ -1,8 +1,10 @@
 /**
  * `npm run dataset:stats`: validates the bundled dataset and prints, per topic,
  * how many cards, facts, viewpoints and sources it holds (and how many cards
- * are contested). `--format` rewrites the file in canonical formatting
- * (two-space JSON, one trailing newline), which the unit tests require.
+ * are contested), how fresh the cards are (their as-of dates by quarter), and
+ * how many words a card's short first view holds. `--format` rewrites the file
+ * in canonical formatting (two-space JSON, one trailing newline), which the
+ * unit tests require.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -62,3 +64,27 @@ console.log(
   `\nSources by reliability: ${byReliability('primary')} primary, ${byReliability('major')} major outlet, ${byReliability('secondary')} secondary; ${data.sources.filter((s) => s.url).length} with a link.`,
 );
 console.log(`Cue sets: ${Object.keys(data.cues).join(', ')}.`);
+
+// Freshness: each card's as-of date, by quarter.
+const quarter = (d: string) => `${d.slice(0, 4)} Q${Math.floor((Number(d.slice(5, 7)) - 1) / 3) + 1}`;
+const asOf = data.cards.map((c) => c.asOf).filter((d): d is string => !!d);
+const byQuarter = new Map<string, number>();
+for (const d of [...asOf].sort()) byQuarter.set(quarter(d), (byQuarter.get(quarter(d)) ?? 0) + 1);
+console.log(`\nAs of (the latest date each card's text is backed by a source), ${asOf.length} of ${data.cards.length} cards dated:`);
+for (const [q, n] of byQuarter) console.log(`  ${q}  ${'#'.repeat(n)} ${n}`);
+if (asOf.length) console.log(`  oldest ${[...asOf].sort()[0]}, newest ${[...asOf].sort().at(-1)}; reviewed ${data.reviewed}`);
+
+// The short first view: question, summary, and per side its label and first viewpoint's label and holders.
+const words = (s: string) => s.split(/\s+/).filter(Boolean).length;
+const firstView = data.cards.map((c) => {
+  let n = words(c.question) + words(c.summary);
+  for (const stance of ['yes', 'no'] as const) {
+    const v = c.viewpoints.find((x) => x.stance === stance);
+    if (v) n += words(c.sides?.[stance] ?? '') + words(v.label) + words(v.holders.join(' '));
+  }
+  return { id: c.id, n };
+});
+firstView.sort((a, b) => a.n - b.n);
+const median = firstView[Math.floor(firstView.length / 2)]!.n;
+const longest = firstView.at(-1)!;
+console.log(`\nWords in a card's first view (question, summary, one line a side): median ${median}, longest ${longest.n} (${longest.id}).`);
