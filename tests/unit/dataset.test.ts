@@ -75,24 +75,29 @@ function lapsedDates(text: string, asOf: string): string[] {
 
 /**
  * Pairs of sources that are one source listed twice: the same publisher
- * (ignoring "(via …)" notes), dates that agree as far as both go (or one is
- * missing), and the same link or nearly the same title.
+ * (ignoring "via …" and parenthesised notes, and ".com"), dates that agree
+ * as far as both go (or one is missing), and the same link or mostly the
+ * same title words (plural and -ing endings aside).
  */
 function duplicateSources(sources: Source[]): string[] {
+  const minor = new Set('a an and the of on in to for by with its it at as from is are was were s via'.split(' '));
   const publisher = (s: Source) =>
     s.publisher
       .toLowerCase()
-      .replace(/\(.*?\)/g, '')
-      .replace(/[^a-z0-9]+/g, ' ')
+      .replace(/\(.*?\)/g, ' ')
+      .replace(/\bvia\b.*?(;|$)/g, '$1')
+      .replace(/\.(com|org|net|io|news|blog)\b/g, '')
+      .replace(/[^a-z0-9;]+/g, ' ')
+      .replace(/\s*;\s*/g, ';')
       .trim();
-  const words = (t: string) => new Set(t.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+  const words = (t: string) => new Set((t.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((w) => !minor.has(w)).map((w) => w.replace(/(ing|es|s)$/, '')));
   const overlap = (a: Set<string>, b: Set<string>) => [...a].filter((w) => b.has(w)).length / Math.min(a.size, b.size);
   const datesAgree = (a?: string, b?: string) => !a || !b || a.startsWith(b) || b.startsWith(a);
   const found: string[] = [];
   sources.forEach((a, i) => {
     for (const b of sources.slice(i + 1)) {
       if (publisher(a) !== publisher(b) || !datesAgree(a.date, b.date)) continue;
-      if ((a.url && a.url === b.url) || overlap(words(a.title), words(b.title)) >= 0.8) found.push(`${a.id} = ${b.id}`);
+      if ((a.url && a.url === b.url) || overlap(words(a.title), words(b.title)) >= 0.6) found.push(`${a.id} = ${b.id}`);
     }
   });
   return found;
@@ -270,6 +275,39 @@ describe('sources', () => {
     expect(duplicateSources(data.sources)).toEqual([]);
   });
 
+  it('catches the six duplicates the review of version 2026.11.22.3 found', () => {
+    const reviewed = [
+      {
+        id: 'threadreader-semianalysis-critique',
+        publisher: 'Thread Reader (analyst thread on X)',
+        title: "Critique of the SemiAnalysis table on DeepSeek's hardware",
+        url: 'https://threadreaderapp.com/thread/1885306497346752672',
+      },
+      { id: 'threadreader-2025-02', publisher: 'Thread Reader (analyst thread)', title: 'Critique of SemiAnalysis DeepSeek GPU estimates', date: '2025-02' },
+      {
+        id: 'cnbc-2025-02-10-paris',
+        publisher: 'CNBC (rewritten in a seed article)',
+        title: 'Tech executives on DeepSeek at the Paris AI Action Summit',
+        date: '2025-02-10',
+      },
+      { id: 'cnbc-2025-02-10-paris-summit', publisher: 'CNBC', title: 'Tech executives on DeepSeek at the Paris AI Action Summit', date: '2025-02-10' },
+      { id: 'ars-2025-01-altman', publisher: 'Ars Technica (via skylinenews.org)', title: 'Altman on DeepSeek; Microsoft hosts R1', date: '2025-01' },
+      {
+        id: 'ars-technica-2025-01-deepseek',
+        publisher: 'Ars Technica (via skylinenews.org)',
+        title: 'Coverage of DeepSeek R1, the distillation claims and Microsoft hosting R1',
+        date: '2025-01',
+      },
+      { id: 'reuters-2025-09-18-huawei-ascend', publisher: 'Reuters via Republic World', title: 'Huawei sets out its Ascend chip roadmap', date: '2025-09-18' },
+      { id: 'reuters-2025-09-18-huawei', publisher: 'Reuters (via Republic World)', title: 'Huawei unveils Ascend chip roadmap', date: '2025-09-18' },
+      { id: 'cipher-brief-2025-02-louie', publisher: 'The Cipher Brief', title: 'Gilman Louie on DeepSeek and US restrictions', date: '2025-02' },
+      { id: 'cipher-brief-2025-02', publisher: 'The Cipher Brief', title: 'Gilman Louie on DeepSeek and US restrictions', date: '2025-02' },
+      { id: 'officechai-2025-01-wang', publisher: 'officechai.com (citing CNBC)', title: 'Alexandr Wang on chip controls and Chinese labs', date: '2025-01' },
+      { id: 'officechai-wang-2025', publisher: 'OfficeChai (citing CNBC)', title: 'Alexandr Wang on chip controls and Chinese labs', date: '2025' },
+    ].map((s) => ({ ...s, reliability: 'secondary' as const }));
+    expect(duplicateSources(reviewed)).toHaveLength(6);
+  });
+
   it('finds duplicates the way an editor would (the check itself)', () => {
     const a = {
       id: 'a',
@@ -281,7 +319,7 @@ describe('sources', () => {
     expect(duplicateSources([a, { ...a, id: 'b' }])).toEqual(['a = b']);
     expect(duplicateSources([a, { ...a, id: 'b', title: 'Gilman Louie on DeepSeek and the US restrictions' }])).toEqual(['a = b']);
     expect(duplicateSources([a, { ...a, id: 'b', publisher: 'The Cipher Brief (via x.com)', date: undefined }])).toEqual(['a = b']);
-    expect(duplicateSources([a, { ...a, id: 'b', title: 'Louie on chips' }])).toEqual([]);
+    expect(duplicateSources([a, { ...a, id: 'b', title: 'Louie on chip smuggling' }])).toEqual([]);
     expect(duplicateSources([a, { ...a, id: 'b', date: '2025-03' }])).toEqual([]);
     const u = { ...a, url: 'https://example.org/x' };
     expect(duplicateSources([u, { ...u, id: 'b', title: 'Another title' }])).toEqual(['a = b']);
