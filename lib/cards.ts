@@ -60,11 +60,41 @@ const STOPWORDS = new Set(
 );
 
 export function rankCards<C extends CardLike>(cards: C[], sentence: string, paragraph: string): C[] {
+  return scoreAll(cards, sentence, paragraph).map((s) => s.card);
+}
+
+/**
+ * The debates (contested cards) nearest a mention's context, best first, at
+ * most `limit`: for the "the debates on this" links of a definition card that
+ * opened because the sentence named no dispute. Debates the context points to
+ * come first, then the definition's own `related` list, then the topic's
+ * other debates in dataset order.
+ */
+export function nearestDebates<C extends CardLike & { related?: readonly string[] }>(
+  cards: C[],
+  definition: C,
+  sentence: string,
+  paragraph: string,
+  limit = 3,
+): C[] {
+  const scored = scoreAll(cards, sentence, paragraph);
+  const byId = new Map(cards.map((c) => [c.id, c]));
+  const picked: C[] = [];
+  const add = (card: C | undefined) => {
+    if (card && card.contested && card !== definition && !picked.includes(card) && picked.length < limit) picked.push(card);
+  };
+  for (const s of scored) if (s.score > 0) add(s.card);
+  for (const id of definition.related ?? []) add(byId.get(id));
+  for (const card of cards) add(card);
+  return picked;
+}
+
+function scoreAll<C extends CardLike>(cards: C[], sentence: string, paragraph: string): { card: C; score: number; order: number }[] {
   const context = contextOf(sentence, paragraph);
   const vocabulary = vocabularyOf(cards);
   const scored = cards.map((card, order) => ({ card, score: scoreCard(card, context, vocabulary), order }));
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
-  return scored.map((s) => s.card);
+  return scored;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardScore, rankCards, sentenceAround } from '../../lib/cards';
+import { cardScore, nearestDebates, rankCards, sentenceAround } from '../../lib/cards';
 
 const cards = [
   { id: 'general', topicId: 'd', cues: ['what is distillation', 'teacher', 'student'] },
@@ -40,6 +40,26 @@ describe('rankCards', () => {
     ];
     expect(rankCards(qs, 'Distilling a rival’s outputs may be illegal.', '')[0]!.id).toBe('legal');
     expect(rankCards(qs, 'Nothing to see.', '')[0]!.id).toBe('what');
+  });
+});
+
+describe('nearestDebates', () => {
+  const topic = [
+    { id: 'what', topicId: 'e', cues: ['rules'], related: ['smuggling', 'worked'] },
+    { id: 'worked', topicId: 'e', cues: ['failure'], contested: true },
+    { id: 'h200', topicId: 'e', cues: ['H200'], contested: true },
+    { id: 'smuggling', topicId: 'e', cues: ['smuggled'], contested: true },
+    { id: 'rule-2022', topicId: 'e', cues: ['2022'] },
+  ];
+  const what = topic[0]!;
+
+  it('puts the debates the sentence points to first, then the definition’s own related list', () => {
+    expect(nearestDebates(topic, what, 'The H200 rules.', '').map((c) => c.id)).toEqual(['h200', 'smuggling', 'worked']);
+  });
+
+  it('falls back to the related list, then the topic’s other debates, and never lists a definition', () => {
+    expect(nearestDebates(topic, what, 'Nothing here.', '', 2).map((c) => c.id)).toEqual(['smuggling', 'worked']);
+    expect(nearestDebates(topic, topic[4]!, 'Nothing here.', '').map((c) => c.id)).toEqual(['worked', 'h200', 'smuggling']);
   });
 });
 
