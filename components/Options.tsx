@@ -9,11 +9,30 @@ import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { pageCall } from '@/lib/messaging';
 import type { DatasetInfo, TopicSummary } from '@/lib/protocol';
-import { normalizeSite, type HighlightStyle, type Settings } from '@/lib/settings';
+import { checkHoverDelay, HIGHLIGHT_STYLES, HOVER_DELAY_MAX, HOVER_DELAY_MIN, normalizeSite, type HighlightStyle, type Settings } from '@/lib/settings';
 import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
 import { t } from '@/lib/i18n';
+import { topicColour } from '@/lib/theme';
 
-const STYLES: HighlightStyle[] = ['underline', 'dotted', 'background'];
+type Status = { kind: 'ok' | 'warn' | 'error'; text: string; details?: string[] };
+
+/** The message for a typed hover delay: what was saved and, when it differs from what was typed, why. */
+export function delayMessage(input: string, current: number): { status: Status; save: number | null } {
+  const check = checkHoverDelay(input);
+  const bounds = [String(HOVER_DELAY_MIN), String(HOVER_DELAY_MAX)];
+  if (!check.ok) return { status: { kind: 'error', text: t('optionsDelayNotNumber', [input.trim() || '—', ...bounds, String(current)]) }, save: null };
+  const value = String(check.value);
+  switch (check.adjusted) {
+    case 'low':
+      return { status: { kind: 'warn', text: t('optionsDelayLow', [value, input.trim(), String(HOVER_DELAY_MIN)]) }, save: check.value };
+    case 'high':
+      return { status: { kind: 'warn', text: t('optionsDelayHigh', [value, input.trim(), String(HOVER_DELAY_MAX)]) }, save: check.value };
+    case 'rounded':
+      return { status: { kind: 'warn', text: t('optionsDelayRounded', [value, input.trim()]) }, save: check.value };
+    default:
+      return { status: { kind: 'ok', text: t('optionsDelaySaved', [value]) }, save: check.value };
+  }
+}
 
 export function Options(): JSX.Element {
   const [settings, setSettings] = useState<Settings | null>(null);
@@ -21,7 +40,7 @@ export function Options(): JSX.Element {
   const [info, setInfo] = useState<DatasetInfo | null>(null);
   const [notices, setNotices] = useState<string[]>([]);
   const [shortcuts, setShortcuts] = useState<{ name: string; shortcut: string; description: string }[]>([]);
-  const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string; details?: string[] } | null>(null);
+  const [status, setStatus] = useState<Status | null>(null);
   const [newSite, setNewSite] = useState('');
 
   const refresh = async () => {
@@ -41,10 +60,10 @@ export function Options(): JSX.Element {
     return watchSettings(setSettings);
   }, []);
 
-  const save = async (patch: Partial<Settings>) => {
+  const save = async (patch: Partial<Settings>, saved: Status = { kind: 'ok', text: t('optionsSaved') }) => {
     try {
       await saveSettings(patch);
-      setStatus({ kind: 'ok', text: t('optionsSaved') });
+      setStatus(saved);
     } catch (e) {
       setStatus({ kind: 'error', text: (e as Error).message });
     }
@@ -100,7 +119,7 @@ export function Options(): JSX.Element {
       )}
       <div aria-live="polite" class="status-slot">
         {status && (
-          <div class={status.kind === 'error' ? 'error' : 'ok'} role={status.kind === 'error' ? 'alert' : 'status'}>
+          <div class={status.kind} role={status.kind === 'error' ? 'alert' : 'status'}>
             <p>{status.text}</p>
             {status.details && status.details.length > 0 && (
               <ul class="details">
@@ -123,14 +142,35 @@ export function Options(): JSX.Element {
           <span>{t('optionsHoverDelay')}</span>
           <input
             type="number"
-            min={100}
-            max={2000}
+            min={HOVER_DELAY_MIN}
+            max={HOVER_DELAY_MAX}
             step={50}
             value={settings.hoverDelayMs}
-            onChange={(e) => void save({ hoverDelayMs: Number((e.currentTarget as HTMLInputElement).value) })}
+            aria-describedby="delay-hint"
+            onChange={(e) => {
+              const input = e.currentTarget as HTMLInputElement;
+              const { status: said, save: value } = delayMessage(input.value, settings.hoverDelayMs);
+              // The field shows what is in effect, not what was typed.
+              input.value = String(value ?? settings.hoverDelayMs);
+              if (value === null) setStatus(said);
+              else void save({ hoverDelayMs: value }, said);
+            }}
           />
           <span>{t('optionsMs')}</span>
         </label>
+        <p class="hint" id="delay-hint">
+          {t('optionsDelayHint', [String(HOVER_DELAY_MIN), String(HOVER_DELAY_MAX)])}
+        </p>
+        <label class="switch">
+          <input
+            type="checkbox"
+            data-setting="markEvery"
+            checked={settings.markEvery}
+            onChange={(e) => void save({ markEvery: (e.currentTarget as HTMLInputElement).checked })}
+          />
+          {t('optionsMarkEvery')}
+        </label>
+        <p class="hint">{t('optionsMarkEveryHint')}</p>
       </section>
 
       <section aria-labelledby="h-topics">
@@ -138,7 +178,7 @@ export function Options(): JSX.Element {
         <table class="topics">
           <tbody>
             {topics.map((topic) => (
-              <tr key={topic.id}>
+              <tr key={topic.id} data-topic-row={topic.id}>
                 <td>
                   <label class="switch">
                     <input
@@ -150,6 +190,16 @@ export function Options(): JSX.Element {
                         void save({ topicsOff: on ? settings.topicsOff.filter((x) => x !== topic.id) : [...settings.topicsOff, topic.id] });
                       }}
                     />
+                    <span
+                      class="swatch"
+                      aria-hidden="true"
+                      style={{
+                        background: topicColour(
+                          topics.map((x) => x.id),
+                          topic.id,
+                        ).mark,
+                      }}
+                    />
                     {topic.name}
                   </label>
                   <p class="hint">{topic.description}</p>
@@ -158,15 +208,15 @@ export function Options(): JSX.Element {
                   <label>
                     <span class="sr">{t('optionsStyleFor', [topic.name])}</span>
                     <select
-                      value={settings.topicStyles[topic.id] ?? 'underline'}
+                      value={settings.topicStyles[topic.id] ?? 'dotted'}
                       onChange={(e) => {
                         const style = (e.currentTarget as HTMLSelectElement).value as HighlightStyle;
                         const next = { ...settings.topicStyles, [topic.id]: style };
-                        if (style === 'underline') delete next[topic.id];
+                        if (style === 'dotted') delete next[topic.id];
                         void save({ topicStyles: next });
                       }}
                     >
-                      {STYLES.map((s) => (
+                      {HIGHLIGHT_STYLES.map((s) => (
                         <option value={s} key={s}>
                           {t(`style_${s}`)}
                         </option>

@@ -1,7 +1,9 @@
 /**
  * The toolbar popup: what does this page say, and what is the other side?
- * Topics found with counts (bars), a one-line brief of each side, the list of
- * mentions (click to jump), and the switches for topic and site.
+ * The switches for the site and each topic first (they are what a reader
+ * comes to change), then the topics found with counts (bars in each topic's
+ * colour) and a brief of the best card, one line a side with the sides named
+ * in words, then the list of mentions (click to jump).
  */
 import type { JSX } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
@@ -13,6 +15,8 @@ import { isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
 import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
 import { restrictedReason } from '@/lib/restricted';
 import { t } from '@/lib/i18n';
+import { topicColour } from '@/lib/theme';
+import { cardExtras } from './card-model';
 
 export const FIRST_CONTENT_MARK = 'counterpoint:first-content';
 
@@ -141,6 +145,9 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   const siteOff = isSiteOff(settings, site);
   const max = Math.max(1, ...Object.values(view.findings.byTopic));
   const f = view.findings;
+  const ids = topics.map((x) => x.id);
+  const swatch = (id: string) => ({ background: topicColour(ids, id).mark });
+  const mentions = f.findings.slice(0, 200);
   return (
     <main class="popup">
       <Header />
@@ -149,17 +156,36 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
           {error}
         </p>
       )}
-      <label class="switch">
-        <input
-          type="checkbox"
-          checked={!siteOff}
-          onChange={(e) => {
-            const on = (e.currentTarget as HTMLInputElement).checked;
-            void save({ sitesOff: on ? settings.sitesOff.filter((s) => s !== site && !site.endsWith(`.${s}`)) : [...settings.sitesOff, site] });
-          }}
-        />
-        {t('popupSiteSwitch', [site || '—'])}
-      </label>
+      <div class="switches" role="group" aria-label={t('popupTopicSwitches')}>
+        <label class="switch site">
+          <input
+            type="checkbox"
+            checked={!siteOff}
+            onChange={(e) => {
+              const on = (e.currentTarget as HTMLInputElement).checked;
+              void save({ sitesOff: on ? settings.sitesOff.filter((s) => s !== site && !site.endsWith(`.${s}`)) : [...settings.sitesOff, site] });
+            }}
+          />
+          {t('popupSiteSwitch', [site || '—'])}
+        </label>
+        <div class="topic-switches">
+          {topics.map((topic) => (
+            <label class="switch chip" key={topic.id}>
+              <input
+                type="checkbox"
+                data-topic={topic.id}
+                checked={!settings.topicsOff.includes(topic.id)}
+                onChange={(e) => {
+                  const on = (e.currentTarget as HTMLInputElement).checked;
+                  void save({ topicsOff: on ? settings.topicsOff.filter((x) => x !== topic.id) : [...settings.topicsOff, topic.id] });
+                }}
+              />
+              <span class="swatch" aria-hidden="true" style={swatch(topic.id)} />
+              {topic.name}
+            </label>
+          ))}
+        </div>
+      </div>
       {f.state === 'scanning' && (
         <p class="state" role="status">
           {t('popupScanning')}
@@ -182,8 +208,8 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
       )}
       {f.capped && <p class="state">{t('popupCapped', [String(f.findings.length), String(f.total)])}</p>}
       {foundTopics.length > 0 && (
-        <section aria-label={t('popupTopics')}>
-          <h2>{t('popupMentionsHeading', [String(f.total)])}</h2>
+        <div class="block" role="group" aria-labelledby="h-topics">
+          <h2 id="h-topics">{t('popupMentionsHeading', [String(f.total)])}</h2>
           <ul class="topics">
             {foundTopics.map((topic) => {
               const count = f.byTopic[topic.id] ?? 0;
@@ -191,9 +217,12 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
               return (
                 <li key={topic.id} class="topic" data-topic={topic.id}>
                   <div class="topic-row">
-                    <span class="topic-name">{topic.name}</span>
+                    <span class="topic-name">
+                      <span class="swatch" aria-hidden="true" style={swatch(topic.id)} />
+                      {topic.name}
+                    </span>
                     <span class="bar" aria-hidden="true">
-                      <span style={{ width: `${(count / max) * 100}%` }} />
+                      <span style={{ width: `${(count / max) * 100}%`, background: topicColour(ids, topic.id).mark }} />
                     </span>
                     <span class="count">{t('popupCount', [String(count)])}</span>
                   </div>
@@ -202,71 +231,94 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
               );
             })}
           </ul>
-        </section>
+        </div>
       )}
-      <section aria-label={t('popupTopicSwitches')}>
-        <h2>{t('popupTopicSwitches')}</h2>
-        {topics.map((topic) => (
-          <label class="switch" key={topic.id}>
-            <input
-              type="checkbox"
-              data-topic={topic.id}
-              checked={!settings.topicsOff.includes(topic.id)}
-              onChange={(e) => {
-                const on = (e.currentTarget as HTMLInputElement).checked;
-                void save({ topicsOff: on ? settings.topicsOff.filter((x) => x !== topic.id) : [...settings.topicsOff, topic.id] });
-              }}
-            />
-            {topic.name}
-          </label>
-        ))}
-      </section>
-      {f.findings.length > 0 && (
-        <section aria-label={t('popupMentions')}>
-          <h2>{t('popupMentions')}</h2>
+      {mentions.length > 0 && (
+        <div class="block" role="group" aria-labelledby="h-mentions">
+          <h2 id="h-mentions">{t('popupMentions')}</h2>
           <ol class="mentions">
-            {f.findings.slice(0, 200).map((m) => (
+            {mentions.map((m, i) => (
               <li key={m.index}>
                 <button type="button" class="mention" onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}>
-                  <strong>{m.text}</strong> <span>{m.sentence}</span>
+                  <span class="num" aria-hidden="true">
+                    {i + 1}
+                  </span>
+                  <span class="swatch" aria-hidden="true" style={swatch(m.topicId)} />
+                  <MentionText text={m.text} sentence={m.sentence} same={i > 0 && mentions[i - 1]!.sentence === m.sentence} />
                 </button>
               </li>
             ))}
           </ol>
-        </section>
+        </div>
       )}
-      <footer>
-        <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
-          {t('popupSettings')}
-        </button>
-      </footer>
     </main>
   );
 }
 
 function Header() {
   return (
-    <header class="head">
+    <div class="head">
       <h1>{t('extName')}</h1>
-    </header>
+      <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
+        {t('popupSettings')}
+      </button>
+    </div>
   );
 }
 
+/**
+ * A mention in its sentence, the term in bold where it stands. A mention in
+ * the same sentence as the one before says so instead of repeating it (a
+ * headline with three mentions is listed once).
+ */
+function MentionText({ text, sentence, same }: { text: string; sentence: string; same: boolean }) {
+  if (same)
+    return (
+      <span class="sentence">
+        <strong>{text}</strong> <span class="muted">{t('popupSameSentence')}</span>
+      </span>
+    );
+  const at = sentence.indexOf(text);
+  if (at < 0)
+    return (
+      <span class="sentence">
+        <strong>{text}</strong> {sentence}
+      </span>
+    );
+  return (
+    <span class="sentence">
+      {sentence.slice(0, at)}
+      <strong>{text}</strong>
+      {sentence.slice(at + text.length)}
+    </span>
+  );
+}
+
+/** The best card's question and one line a side, each side named in words (the card's own labels when it has them). */
 function Brief({ card }: { card: CardView }) {
   const yes = card.viewpoints.find((v) => v.stance === 'yes');
   const no = card.viewpoints.find((v) => v.stance === 'no');
+  const labels = cardExtras(card).sides ?? { yes: t('cardSideYes'), no: t('cardSideNo') };
+  const line = (label: string, v: typeof yes) => (v ? `${label}: ${v.label} (${v.holders.slice(0, 2).join(', ')})` : '');
   return (
     <div class="brief">
       <p class="q">{card.question}</p>
-      <p class="s">{card.summary}</p>
       {yes && (
-        <p class="side yes">
-          <strong>{yes.label}</strong> — {yes.holders.join(', ')}
+        <p class="side yes" title={line(labels.yes, yes)}>
+          <span class="side-label">
+            <span aria-hidden="true">◆ </span>
+            {labels.yes}:
+          </span>{' '}
+          {yes.label} <span class="muted">({yes.holders.slice(0, 2).join(', ')})</span>
         </p>
       )}
       {no && (
-        <p class="side no">
-          <strong>{no.label}</strong> — {no.holders.join(', ')}
+        <p class="side no" title={line(labels.no, no)}>
+          <span class="side-label">
+            <span aria-hidden="true">◇ </span>
+            {labels.no}:
+          </span>{' '}
+          {no.label} <span class="muted">({no.holders.slice(0, 2).join(', ')})</span>
         </p>
       )}
     </div>

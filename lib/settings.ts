@@ -6,7 +6,18 @@
  * Pure functions here; `lib/settings-store.ts` binds them to browser.storage.
  */
 
+/**
+ * How a topic's mentions look. Neither reads as a link: a dotted underline,
+ * or a soft tint. ('underline' was offered before and is read as 'dotted'.)
+ */
 export type HighlightStyle = 'underline' | 'background' | 'dotted';
+
+/** The styles the settings page offers. */
+export const HIGHLIGHT_STYLES: readonly HighlightStyle[] = ['dotted', 'background'];
+
+/** The hover delay's bounds, in ms. */
+export const HOVER_DELAY_MIN = 100;
+export const HOVER_DELAY_MAX = 2000;
 
 export interface Settings {
   /** Master switch. */
@@ -19,6 +30,11 @@ export interface Settings {
   hoverDelayMs: number;
   /** Per-topic look of the highlight. */
   topicStyles: Record<string, HighlightStyle>;
+  /**
+   * Mark every mention the same. Off (the default): the first mention of each
+   * topic in a section (heading to heading) is marked, repeats faintly.
+   */
+  markEvery: boolean;
 }
 
 export const DEFAULTS: Readonly<Settings> = Object.freeze({
@@ -27,6 +43,7 @@ export const DEFAULTS: Readonly<Settings> = Object.freeze({
   sitesOff: [],
   hoverDelayMs: 400,
   topicStyles: {},
+  markEvery: false,
 });
 
 export const SETTINGS_VERSION = 2;
@@ -68,14 +85,33 @@ export function readSettings(raw: Record<string, unknown>): Settings {
   if (isStringArray(raw.topicsOff)) out.topicsOff = [...raw.topicsOff];
   if (isStringArray(raw.sitesOff)) out.sitesOff = raw.sitesOff.map(normalizeSite).filter(Boolean);
   if (typeof raw.hoverDelayMs === 'number' && Number.isFinite(raw.hoverDelayMs)) {
-    out.hoverDelayMs = clamp(Math.round(raw.hoverDelayMs), 100, 2000);
+    out.hoverDelayMs = clamp(Math.round(raw.hoverDelayMs), HOVER_DELAY_MIN, HOVER_DELAY_MAX);
   }
   if (raw.topicStyles && typeof raw.topicStyles === 'object') {
     for (const [topic, style] of Object.entries(raw.topicStyles as Record<string, unknown>)) {
-      if (style === 'underline' || style === 'background' || style === 'dotted') out.topicStyles[topic] = style;
+      if (style === 'background') out.topicStyles[topic] = style;
+      // 'dotted' is the default look; the old solid 'underline' read as a link and is shown dotted.
     }
   }
+  if (typeof raw.markEvery === 'boolean') out.markEvery = raw.markEvery;
   return out;
+}
+
+/**
+ * What a typed hover delay becomes, and why, so the settings page can say
+ * what it saved instead of a bare "Saved": a number out of range is saved at
+ * the nearest bound, a fraction is rounded, and anything else is not saved.
+ */
+export type DelayCheck = { ok: true; value: number; adjusted: null | 'low' | 'high' | 'rounded' } | { ok: false; reason: 'not-a-number' };
+
+export function checkHoverDelay(input: string): DelayCheck {
+  const trimmed = input.trim();
+  const n = trimmed === '' ? NaN : Number(trimmed);
+  if (!Number.isFinite(n)) return { ok: false, reason: 'not-a-number' };
+  const rounded = Math.round(n);
+  if (rounded < HOVER_DELAY_MIN) return { ok: true, value: HOVER_DELAY_MIN, adjusted: 'low' };
+  if (rounded > HOVER_DELAY_MAX) return { ok: true, value: HOVER_DELAY_MAX, adjusted: 'high' };
+  return { ok: true, value: rounded, adjusted: rounded === n ? null : 'rounded' };
 }
 
 /**

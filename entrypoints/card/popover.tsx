@@ -11,6 +11,7 @@
  * inside the card run only on trusted input (see components/Card.tsx).
  */
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import { autoUpdate, computePosition, flip, offset, shift, size } from '@floating-ui/dom';
 import { Card } from '@/components/Card';
 import cardCss from '@/components/card.css?inline';
@@ -18,12 +19,19 @@ import { rankCards } from '@/lib/cards';
 import type { CardView } from '@/lib/protocol';
 import { t } from '@/lib/i18n';
 import { randomName } from '@/lib/names';
+import { topicColour } from '@/lib/theme';
 import type { CardDeps, CardUi } from '../content/card-host';
 import { toLiveRange } from '../content/geometry';
 import type { Mention } from '../content/scanner';
 
 /** The card's "summary" button opens the popup at most this often. */
 const SUMMARY_INTERVAL_MS = 2000;
+/**
+ * Set (in this extension's storage.local) once the reader dismissed the
+ * one-time hint. A page cannot reach extension storage; a content script
+ * could set it, which would only hide a hint.
+ */
+export const HINT_KEY = 'cardHintDismissed';
 
 interface Mounted {
   host: HTMLElement;
@@ -43,8 +51,31 @@ export class Popover implements CardUi {
   private lastSummary = 0;
   /** The card is on screen (not merely loading). */
   private shown = false;
+  /** Opened or kept by a click or the keyboard: stays until Esc, close, a click outside or focus leaving it. */
+  private pinned = false;
+  /** null until storage answers; the hint shows only once it says "not dismissed". */
+  private hintDismissed: boolean | null = null;
 
-  constructor(private readonly deps: CardDeps) {}
+  constructor(private readonly deps: CardDeps) {
+    void browser.storage.local.get(HINT_KEY).then(
+      (stored) => {
+        this.hintDismissed = stored[HINT_KEY] === true;
+        if (this.shown) this.renderCard();
+      },
+      () => (this.hintDismissed = true),
+    );
+  }
+
+  isPinned(): boolean {
+    return this.isOpen() && this.pinned;
+  }
+
+  /** Pins the open card (a click on its mention). */
+  pin(): void {
+    if (!this.mention || this.pinned) return;
+    this.pinned = true;
+    if (this.shown) this.renderCard();
+  }
 
   delayMs(): number {
     return this.deps.delayMs();
@@ -75,10 +106,11 @@ export class Popover implements CardUi {
     if (this.shown && this.mounted && !this.mounted.host.isConnected) this.close(false);
   }
 
-  open(mention: Mention, via: 'pointer' | 'keyboard'): void {
+  open(mention: Mention, via: 'pointer' | 'keyboard' | 'click'): void {
     const token = ++this.openToken;
     this.close(false);
     this.mention = mention;
+    this.pinned = via !== 'pointer';
     this.focusOnOpen = via === 'keyboard';
     if (via === 'keyboard') this.returnFocus = document.activeElement;
     void this.deps.loadCards(mention.topicId).then((cards) => {
@@ -121,11 +153,58 @@ export class Popover implements CardUi {
     root.addEventListener(
       'keydown',
       (e) => {
-        if (!e.isTrusted || (e as KeyboardEvent).key !== 'Escape') return;
-        e.stopPropagation();
+        const key = e as KeyboardEvent;
+        if (!e.isTrusted) return;
+        if (key.key === 'Escape') {
+          e.stopPropagation();
+          this.close(true);
+          return;
+        }
+        // Tab past the last control (or Shift+Tab before the first) leaves the
+        // card: it closes and focus goes back to where the reader was. Done
+        // here because the host is the page's last element, and past it
+        // browsers move focus to their own UI, where no page event says so.
+        if (key.key !== 'Tab' || key.altKey || key.ctrlKey || key.metaKey) return;
+        const stops = [...root.querySelectorAll<HTMLElement>('button:not([disabled]), a[href]')];
+        const edge = key.shiftKey ? stops[0] : stops[stops.length - 1];
+        const active = root.activeElement;
+        if (!edge || (active !== edge && !(key.shiftKey && active === root.querySelector('.cp-card')))) return;
+        e.preventDefault();
         this.close(true);
       },
       opts,
+    );
+    // Focus leaving the card (Tab past its last control, Shift+Tab before its
+    // first) closes it, so it never stays over the page focus moved to. Focus
+    // that leaves the document (another window, the browser's own UI) keeps it;
+    // focus that drops to the page's body (Firefox, past the last element) does not.
+    root.addEventListener(
+      'focusout',
+      (e) => {
+        const next = (e as FocusEvent).relatedTarget as Node | null;
+        if (next) {
+          if (!this.owns(next)) this.close(false);
+          return;
+        }
+        // Only for the card that lost focus: a card opened since (the next mention) has its own.
+        const token = this.openToken;
+        setTimeout(() => {
+          const active = document.activeElement;
+          if (token === this.openToken && this.shown && document.hasFocus() && (!active || !this.owns(active))) this.close(false);
+        }, 0);
+      },
+      opts,
+    );
+    // Focus that left for the browser's own UI (past the page's last element)
+    // and comes back to the page (the first element) lands outside the card.
+    document.addEventListener(
+      'focusin',
+      (e) => {
+        if (!e.isTrusted || !this.shown) return;
+        const target = (e.composedPath()[0] ?? e.target) as Node | null;
+        if (target && !this.owns(target)) this.close(false);
+      },
+      { ...opts, capture: true },
     );
     this.mounted = { host, root, container };
     return this.mounted;
@@ -148,19 +227,38 @@ export class Popover implements CardUi {
     const mention = this.mention;
     const mounted = this.mounted;
     if (!mention || !mounted) return;
-    const topic = this.deps.topics().find((x) => x.id === mention.topicId);
+    const topics = this.deps.topics();
+    const topic = topics.find((x) => x.id === mention.topicId);
     const topicName = topic?.name ?? mention.topicId;
     const card = this.cards[this.index];
+    const colour = topicColour(
+      topics.map((x) => x.id),
+      mention.topicId,
+    );
     render(
       <div class="cp-float" ref={(el) => void (el && this.place(el, mention))}>
         <Card
           topicName={topicName}
+          colour={colour}
+          pinned={this.pinned}
+          hint={this.hintDismissed === false}
+          onDismissHint={() => {
+            this.hintDismissed = true;
+            void browser.storage.local.set({ [HINT_KEY]: true }).catch(() => undefined);
+            this.renderCard();
+          }}
           cards={this.cards}
           index={this.index}
           mentionText={mention.text}
           focusOnOpen={this.focusOnOpen}
           onStep={(delta) => {
             this.index = (this.index + delta + this.cards.length) % this.cards.length;
+            this.renderCard();
+          }}
+          onGoTo={(id) => {
+            const i = this.cards.findIndex((c) => c.id === id);
+            if (i < 0) return;
+            this.index = i;
             this.renderCard();
           }}
           onClose={() => this.close(true)}
@@ -222,6 +320,7 @@ export class Popover implements CardUi {
     if (!this.mention) return;
     this.mention = null;
     this.shown = false;
+    this.pinned = false;
     this.stopAutoUpdate?.();
     this.stopAutoUpdate = null;
     const mounted = this.mounted;

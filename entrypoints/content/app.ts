@@ -63,6 +63,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   const topicIds = () => index!.topics.map((t) => t.id);
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
   const painter = new Painter(document, topicIds(), settings.topicStyles, `${browser.runtime.getURL('/')}|${performance.timeOrigin}`);
+  painter.setStyles(settings.topicStyles, settings.markEvery);
   const cardCache = new Map<string, Promise<CardView[]>>();
   const popover = new LazyCard(
     {
@@ -118,7 +119,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   let configured = '';
   const apply = async (force = false) => {
     siteOff = !settings.enabled || isSiteOff(settings, frameSite());
-    painter.setStyles(settings.topicStyles);
+    painter.setStyles(settings.topicStyles, settings.markEvery);
     const enabled = enabledTopics(settings, topicIds());
     const key = siteOff ? 'off' : `${[...enabled].join(',')}|${index!.version}`;
     if (key === configured && !force) return;
@@ -289,6 +290,7 @@ function exposeTestProbe(ctx: ContentScriptContext, painter: Painter): void {
     const reply = (value: unknown) => window.dispatchEvent(new CustomEvent('counterpoint-e2e-reply', { detail: JSON.stringify({ id, value }) }));
     if (op === 'stats') reply(stats);
     else if (op === 'names') reply(painter.names());
+    else if (op === 'emphasis') reply(painter.emphasisNames());
     else if (op === 'call') void browser.runtime.sendMessage(arg).then(reply, (error: unknown) => reply({ ok: false, error: String(error) }));
   });
 }

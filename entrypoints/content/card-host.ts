@@ -40,7 +40,7 @@ export type CardUiFactory = (deps: CardDeps) => CardUi;
 export class LazyCard implements CardHost {
   private ui: CardUi | null = null;
   private loading: Promise<CardUi | null> | null = null;
-  private pending: { mention: Mention; via: 'pointer' | 'keyboard' } | null = null;
+  private pending: { mention: Mention; via: 'pointer' | 'keyboard' | 'click' } | null = null;
 
   constructor(
     private readonly deps: CardDeps,
@@ -57,7 +57,7 @@ export class LazyCard implements CardHost {
     void this.ready();
   }
 
-  open(mention: Mention, via: 'pointer' | 'keyboard'): void {
+  open(mention: Mention, via: 'pointer' | 'keyboard' | 'click'): void {
     if (this.ui) {
       this.ui.open(mention, via);
       return;
@@ -73,6 +73,16 @@ export class LazyCard implements CardHost {
   close(restoreFocus: boolean): void {
     this.pending = null;
     this.ui?.close(restoreFocus);
+  }
+
+  pin(): void {
+    if (this.pending) this.pending = { ...this.pending, via: 'click' };
+    this.ui?.pin();
+  }
+
+  isPinned(): boolean {
+    if (this.pending) return this.pending.via !== 'pointer';
+    return this.ui?.isPinned() ?? false;
   }
 
   isOpen(): boolean {

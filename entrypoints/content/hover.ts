@@ -15,6 +15,11 @@
  * Intent: a card opens after the pointer rests on a mention for the hover
  * delay, stays while the pointer moves into it (grace period), and closes on
  * leave, Esc, a click outside, or when its mention scrolls far away.
+ *
+ * A click on a mention (not on a link or a control, and not the end of a
+ * text selection) opens its card pinned, or pins the open one: a pinned card
+ * ignores the pointer and scrolling and stays until Esc, its close button, a
+ * click outside it, or focus leaving it (entrypoints/card/popover.tsx).
  */
 import type { Lifetime } from './lifetime';
 import { blockOf } from './collect';
@@ -23,11 +28,18 @@ import type { Mention, Scanner } from './scanner';
 
 export const CLOSE_GRACE_MS = 300;
 
+/** Elements whose clicks are their own: a click there never pins a card. */
+const INTERACTIVE = 'a[href], button, input, select, textarea, label, summary, [contenteditable=""], [contenteditable="true"], [role="button"], [role="link"]';
+
 /** What hover drives: the card. */
 export interface CardHost {
   delayMs(): number;
-  open(mention: Mention, via: 'pointer' | 'keyboard'): void;
+  /** 'click' and 'keyboard' open the card pinned. */
+  open(mention: Mention, via: 'pointer' | 'keyboard' | 'click'): void;
   close(restoreFocus: boolean): void;
+  /** Pins the open card: it stays until Esc, its close button, a click outside, or focus leaving it. */
+  pin(): void;
+  isPinned(): boolean;
   isOpen(): boolean;
   current(): Mention | null;
   /** Is this node part of our own UI? */
@@ -56,6 +68,7 @@ export class HoverController {
     const opts = { capture: true, passive: true };
     ctx.addEventListener(doc, 'pointermove', (e) => this.onMove(e), opts);
     ctx.addEventListener(doc, 'pointerdown', (e) => this.onDown(e), opts);
+    ctx.addEventListener(doc, 'click', (e) => this.onClick(e), opts);
     ctx.addEventListener(doc, 'keydown', (e) => this.onKey(e), { capture: true });
     if (doc.defaultView) ctx.addEventListener(doc.defaultView, 'scroll', () => this.onScroll(), opts);
     ctx.onInvalidated(() => this.reset());
@@ -75,6 +88,12 @@ export class HoverController {
     const target = (e.composedPath()[0] ?? e.target) as Node | null;
     if (target && this.card.owns(target)) {
       this.cancelClose();
+      return;
+    }
+    // A pinned card stays put: passing over other mentions opens nothing.
+    if (this.card.isPinned()) {
+      this.pending = null;
+      clearTimeout(this.openTimer);
       return;
     }
     const mention = this.hitTest(e.clientX, e.clientY, target);
@@ -154,7 +173,27 @@ export class HoverController {
     if (!e.isTrusted || !this.card.isOpen()) return;
     const target = (e.composedPath()[0] ?? e.target) as Node | null;
     if (target && this.card.owns(target)) return;
+    // Pressing on a mention is the start of a click that pins (see onClick), not a click outside.
+    if (this.hitTest(e.clientX, e.clientY, target)) return;
     this.card.close(false);
+  }
+
+  private onClick(e: MouseEvent): void {
+    if (!e.isTrusted || e.button !== 0 || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const target = (e.composedPath()[0] ?? e.target) as Node | null;
+    if (!target || this.card.owns(target)) return;
+    const element = target instanceof Element ? target : target.parentElement;
+    // A link or a control keeps its own click; a drag that selected text is not a click on a mention.
+    if (element?.closest(INTERACTIVE)) return;
+    const selection = this.doc.getSelection();
+    if (selection && !selection.isCollapsed && selection.toString().trim()) return;
+    const mention = this.hitTest(e.clientX, e.clientY, target);
+    if (!mention) return;
+    this.pending = null;
+    clearTimeout(this.openTimer);
+    this.cancelClose();
+    if (this.card.isOpen() && this.card.current() === mention) this.card.pin();
+    else this.card.open(mention, 'click');
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -163,7 +202,7 @@ export class HoverController {
 
   private onScroll(): void {
     const m = this.card.current();
-    if (!m || !this.card.isOpen()) return;
+    if (!m || !this.card.isOpen() || this.card.isPinned()) return;
     const rect = rangeRect(m.range);
     const view = this.doc.defaultView;
     if (!rect || !view) return;
@@ -178,7 +217,7 @@ export class HoverController {
   }
 
   private scheduleClose(): void {
-    if (this.closeTimer !== undefined) return;
+    if (this.closeTimer !== undefined || this.card.isPinned()) return;
     this.closeTimer = this.ctx.setTimeout(() => {
       this.closeTimer = undefined;
       this.card.close(false);

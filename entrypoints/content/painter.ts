@@ -17,6 +17,13 @@
  * A page can also tamper: clear the registry, swap our entries, add its own
  * ranges to our highlights, or drop our stylesheet. `repair()` undoes all of
  * that; hit-testing only ever trusts ranges we made.
+ *
+ * Calm by default: every mention is in its topic's highlight, drawn faintly,
+ * and the first mention of each topic in each section (heading to heading)
+ * is also in an emphasis highlight drawn over it, so a page reads like one
+ * that links a term once, not every time. Hover and the keyboard still reach
+ * every mention (they use the full highlight). With "mark every mention" on,
+ * the full highlight is drawn strongly and the emphasis adds nothing.
  */
 import { derivedName, randomName } from '@/lib/names';
 import type { HighlightStyle } from '@/lib/settings';
@@ -29,20 +36,94 @@ interface Entry {
   ranges: Set<AbstractRange>;
 }
 
-/** The look of one highlight. Never a solid underline: that reads as a link. */
-export function highlightRule(name: string, colour: string, style: HighlightStyle): string {
-  switch (style) {
-    case 'background':
-      return `::highlight(${name}) { background-color: color-mix(in srgb, ${colour} 22%, transparent); }`;
-    case 'dotted':
-    case 'underline':
-    default:
-      return `::highlight(${name}) { text-decoration: underline dotted 2px ${colour}; text-underline-offset: 3px; }`;
+/**
+ * The look of one highlight, strong (a first mention, or every mention when
+ * the reader asked) or faint (a repeat). Never a solid underline, which reads
+ * as a link: a dotted underline over a faint tint, or a soft tint alone.
+ */
+export function highlightRule(name: string, colour: string, style: HighlightStyle, strength: 'strong' | 'faint' = 'strong'): string {
+  if (style === 'background') {
+    return `::highlight(${name}) { background-color: color-mix(in srgb, ${colour} ${strength === 'strong' ? 26 : 10}%, transparent); }`;
   }
+  return strength === 'strong'
+    ? `::highlight(${name}) { background-color: color-mix(in srgb, ${colour} 9%, transparent); text-decoration: underline dotted 2px ${colour}; text-underline-offset: 3px; }`
+    : `::highlight(${name}) { text-decoration: underline dotted 1px color-mix(in srgb, ${colour} 65%, transparent); text-underline-offset: 3px; }`;
+}
+
+const HEADING = /^h[1-6]$/;
+
+function isHeading(el: Element): boolean {
+  return HEADING.test(el.localName) || el.getAttribute('role') === 'heading';
+}
+
+/**
+ * Which section (heading to heading) a node is in: the nearest heading before
+ * it in document order (inside an open shadow root, before its host), or its
+ * document. Every element a walk passes is remembered, so walks made in
+ * document order touch each element about once. The answer is a snapshot: a
+ * heading added later regroups mentions painted after it, not before.
+ */
+export class Sections {
+  private readonly known = new WeakMap<Element, Node>();
+
+  of(node: Node): Node {
+    const start = node instanceof Element ? node : node.parentElement;
+    if (!start) return node.getRootNode() instanceof ShadowRoot ? this.of((node.getRootNode() as ShadowRoot).host) : (node.ownerDocument ?? node);
+    const passed: Element[] = [];
+    let key: Node | null = null;
+    let cur: Element | null = start;
+    while (cur && !key) {
+      const known = this.known.get(cur);
+      if (known) {
+        key = known;
+        break;
+      }
+      if (isHeading(cur)) {
+        key = cur;
+        break;
+      }
+      passed.push(cur);
+      for (let sib = cur.previousElementSibling; sib && !key; sib = sib.previousElementSibling) {
+        if (isHeading(sib)) key = sib;
+        else if (sib.firstElementChild && sib.querySelector('h1, h2, h3, h4, h5, h6, [role="heading"]')) {
+          const inner = sib.querySelectorAll('h1, h2, h3, h4, h5, h6, [role="heading"]');
+          key = inner[inner.length - 1] ?? null;
+        } else {
+          const seen = this.known.get(sib);
+          if (seen) key = seen;
+          else passed.push(sib);
+        }
+      }
+      if (key) break;
+      const parent: Element | null = cur.parentElement;
+      if (parent) cur = parent;
+      else {
+        const root = cur.getRootNode();
+        if (root instanceof ShadowRoot) cur = root.host;
+        else key = root;
+      }
+    }
+    const found = key ?? start.ownerDocument;
+    for (const el of passed) this.known.set(el, found);
+    return found;
+  }
+}
+
+/** Does range `a` start before range `b` in document order? */
+function startsBefore(a: AbstractRange, b: AbstractRange): boolean {
+  if (a.startContainer === b.startContainer) return a.startOffset < b.startOffset;
+  return (b.startContainer.compareDocumentPosition(a.startContainer) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
 }
 
 export class Painter {
   private readonly entries = new Map<string, Entry>();
+  /** Per topic: the first mention in each section, drawn over the faint full highlight. */
+  private readonly emphasis = new Map<string, Entry>();
+  private readonly sections = new Sections();
+  /** Per topic, per section: its painted ranges, and which of them is first. */
+  private readonly bySection = new Map<string, Map<Node, { ranges: Set<AbstractRange>; first: AbstractRange | null }>>();
+  private readonly sectionOfRange = new WeakMap<AbstractRange, Node>();
+  private markEvery = false;
   private readonly flashName: string;
   private sheet: CSSStyleSheet | null = null;
   private readonly styledRoots = new Set<Document | ShadowRoot>();
@@ -59,7 +140,10 @@ export class Painter {
     private readonly seed: string = randomName(),
   ) {
     this.flashName = derivedName(seed, 'flash');
-    for (const topic of topicOrder) CSS.highlights.delete(derivedName(seed, `topic:${topic}`));
+    for (const topic of topicOrder) {
+      CSS.highlights.delete(derivedName(seed, `topic:${topic}`));
+      CSS.highlights.delete(derivedName(seed, `first:${topic}`));
+    }
     CSS.highlights.delete(this.flashName);
   }
 
@@ -67,8 +151,9 @@ export class Painter {
     return typeof CSS !== 'undefined' && 'highlights' in CSS && typeof Highlight === 'function';
   }
 
-  setStyles(styles: Record<string, HighlightStyle>): void {
+  setStyles(styles: Record<string, HighlightStyle>, markEvery = this.markEvery): void {
     this.styles = styles;
+    this.markEvery = markEvery;
     this.sheet?.replaceSync(this.css());
   }
 
@@ -76,6 +161,7 @@ export class Painter {
     const entry = this.entry(topicId);
     entry.ranges.add(range);
     entry.highlight.add(range);
+    this.addToSection(topicId, range);
   }
 
   remove(topicId: string, range: AbstractRange): void {
@@ -83,6 +169,7 @@ export class Painter {
     if (!entry) return;
     entry.ranges.delete(range);
     entry.highlight.delete(range);
+    this.removeFromSection(topicId, range);
   }
 
   /** Is this range one we painted (and not one a page slipped into our highlight)? */
@@ -91,10 +178,52 @@ export class Painter {
     return false;
   }
 
+  /** Is this painted range drawn as its section's first mention of its topic? */
+  isFirst(topicId: string, range: AbstractRange): boolean {
+    return this.emphasis.get(topicId)?.ranges.has(range) ?? false;
+  }
+
+  private addToSection(topicId: string, range: AbstractRange): void {
+    const key = this.sections.of(range.startContainer);
+    this.sectionOfRange.set(range, key);
+    let topic = this.bySection.get(topicId);
+    if (!topic) this.bySection.set(topicId, (topic = new Map()));
+    let section = topic.get(key);
+    if (!section) topic.set(key, (section = { ranges: new Set(), first: null }));
+    section.ranges.add(range);
+    if (!section.first || startsBefore(range, section.first)) this.setFirst(topicId, section, range);
+  }
+
+  private removeFromSection(topicId: string, range: AbstractRange): void {
+    const key = this.sectionOfRange.get(range);
+    const topic = this.bySection.get(topicId);
+    const section = key && topic?.get(key);
+    if (!key || !topic || !section) return;
+    section.ranges.delete(range);
+    if (!section.ranges.size) topic.delete(key);
+    if (section.first !== range) return;
+    let next: AbstractRange | null = null;
+    for (const r of section.ranges) if (!next || startsBefore(r, next)) next = r;
+    this.setFirst(topicId, section, next);
+  }
+
+  private setFirst(topicId: string, section: { first: AbstractRange | null }, range: AbstractRange | null): void {
+    const entry = this.emphasisEntry(topicId);
+    if (section.first) {
+      entry.ranges.delete(section.first);
+      entry.highlight.delete(section.first);
+    }
+    section.first = range;
+    if (range) {
+      entry.ranges.add(range);
+      entry.highlight.add(range);
+    }
+  }
+
   /** A brief extra mark on a mention the reader jumped to. */
   flash(range: AbstractRange, ms: number, setTimer: (fn: () => void, ms: number) => void): void {
     const h = new Highlight(range);
-    h.priority = 2;
+    h.priority = 3;
     CSS.highlights.set(this.flashName, h);
     setTimer(() => {
       if (CSS.highlights.get(this.flashName) === h) CSS.highlights.delete(this.flashName);
@@ -115,7 +244,7 @@ export class Painter {
    * millisecond) finds a swap, which keeps the size.
    */
   repair(): void {
-    for (const entry of this.entries.values()) {
+    for (const entry of [...this.entries.values(), ...this.emphasis.values()]) {
       if (entry.highlight.size !== entry.ranges.size || hasForeign(entry)) {
         entry.highlight.clear();
         for (const range of entry.ranges) entry.highlight.add(range);
@@ -130,12 +259,19 @@ export class Painter {
     return Object.fromEntries([...this.entries].map(([topic, e]) => [topic, e.name]));
   }
 
+  /** The emphasis highlights' names by topic (first mentions per section; for tests). */
+  emphasisNames(): Record<string, string> {
+    return Object.fromEntries([...this.emphasis].map(([topic, e]) => [topic, e.name]));
+  }
+
   destroy(): void {
-    for (const entry of this.entries.values()) {
+    this.bySection.clear();
+    for (const entry of [...this.entries.values(), ...this.emphasis.values()]) {
       entry.highlight.clear();
       if (CSS.highlights.get(entry.name) === entry.highlight) CSS.highlights.delete(entry.name);
     }
     this.entries.clear();
+    this.emphasis.clear();
     CSS.highlights.delete(this.flashName);
     for (const root of this.styledRoots) {
       try {
@@ -161,11 +297,29 @@ export class Painter {
     return entry;
   }
 
+  private emphasisEntry(topicId: string): Entry {
+    let entry = this.emphasis.get(topicId);
+    if (!entry) {
+      const highlight = new Highlight();
+      highlight.priority = 2;
+      entry = { name: derivedName(this.seed, `first:${topicId}`), highlight, ranges: new Set() };
+      this.emphasis.set(topicId, entry);
+      CSS.highlights.set(entry.name, highlight);
+      this.sheet?.replaceSync(this.css());
+    }
+    return entry;
+  }
+
   private css(): string {
-    const rules = [...this.entries].map(([topic, e]) => highlightRule(e.name, topicColour(this.topicOrder, topic).mark, this.styles[topic] ?? 'dotted'));
+    const style = (topic: string) => this.styles[topic] ?? 'dotted';
+    const colour = (topic: string) => topicColour(this.topicOrder, topic).mark;
+    const rules = [...this.entries].map(([topic, e]) => highlightRule(e.name, colour(topic), style(topic), this.markEvery ? 'strong' : 'faint'));
+    if (!this.markEvery) rules.push(...[...this.emphasis].map(([topic, e]) => highlightRule(e.name, colour(topic), style(topic), 'strong')));
     rules.push(`::highlight(${this.flashName}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
+    // Forced colours: every mention dotted in the text colour; first mentions (or all, when asked) also in Mark.
+    const strong = this.markEvery ? [...this.entries.values()] : [...this.emphasis.values()];
     rules.push(
-      `@media (forced-colors: active) { ${[...this.entries.values()].map((e) => `::highlight(${e.name}) { background-color: Mark; color: MarkText; text-decoration: underline 2px CanvasText; }`).join(' ')} }`,
+      `@media (forced-colors: active) { ${[...this.entries.values()].map((e) => `::highlight(${e.name}) { text-decoration: underline dotted 2px CanvasText; }`).join(' ')} ${strong.map((e) => `::highlight(${e.name}) { background-color: Mark; color: MarkText; }`).join(' ')} }`,
     );
     return rules.join('\n');
   }

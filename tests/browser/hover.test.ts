@@ -41,6 +41,8 @@ async function setUp(html: string): Promise<Setup> {
     isOpen: () => current !== null,
     current: () => current,
     owns: () => false,
+    pin: () => undefined,
+    isPinned: () => false,
   };
   const hover = new HoverController(life, document, scanner, card, (r) => painter.owns(r));
   cleanups.push(() => {

@@ -1,6 +1,6 @@
 /** Painting: names that tell a page nothing, and repair after a page tampers with our highlights. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Painter } from '../../entrypoints/content/painter';
+import { Painter, Sections } from '../../entrypoints/content/painter';
 import { topicIds } from './helpers';
 
 let painters: Painter[] = [];
@@ -104,5 +104,53 @@ describe('Painter', () => {
     p.destroy();
     expect(CSS.highlights.has(name)).toBe(false);
     expect(ourRules()).not.toContain(name);
+  });
+
+  it('emphasises the first mention of a topic in each section (heading to heading); a removed first hands over to the next', () => {
+    document.body.innerHTML = `<h1>DeepSeek title</h1><p id="a">DeepSeek one</p><div><p id="b">DeepSeek two</p></div>
+      <h2>Next</h2><p id="c">DeepSeek three and H800</p><section><h3>Inner</h3><p id="d">DeepSeek four</p></section><p id="e">DeepSeek five</p>`;
+    const at = (id: string) => {
+      const t = document.getElementById(id)!.firstChild as Text;
+      return new StaticRange({ startContainer: t, startOffset: 0, endContainer: t, endOffset: 8 });
+    };
+    const p = painter();
+    const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(at) as [StaticRange, StaticRange, StaticRange, StaticRange, StaticRange];
+    // Painted out of order, as an incremental update may.
+    for (const r of [b, a, c, e, d]) p.add('deepseek', r);
+    expect([a, b, c, d, e].map((r) => p.isFirst('deepseek', r))).toEqual([true, false, true, true, false]);
+    // "e" follows the <section> holding h3: still the h3's section.
+    p.remove('deepseek', a);
+    expect(p.isFirst('deepseek', b)).toBe(true);
+    const emphasis = CSS.highlights.get(p.emphasisNames().deepseek!)!;
+    expect(emphasis.size).toBe(3);
+    // The full highlight still holds every mention: hover and keys reach them all.
+    expect(CSS.highlights.get(p.names().deepseek!)!.size).toBe(4);
+  });
+
+  it('draws repeats faintly and first mentions strongly, or every mention strongly when asked', () => {
+    const p = painter();
+    p.add('deepseek', rangeOver('DeepSeek'));
+    p.add('deepseek', rangeOver('DeepSeek again'));
+    const [all, first] = [p.names().deepseek!, p.emphasisNames().deepseek!];
+    const rule = (name: string) =>
+      ourRules()
+        .split('\n')
+        .find((r) => r.includes(name) && !r.includes('@media')) ?? '';
+    expect(rule(all)).toMatch(/1px dotted|dotted 1px/);
+    expect(rule(first)).toMatch(/2px dotted|dotted 2px/);
+    p.setStyles({}, true);
+    expect(rule(all)).toMatch(/2px dotted|dotted 2px/);
+    expect(ourRules()).not.toMatch(new RegExp(`${first}\\) \\{`));
+  });
+
+  it('finds sections across shadow roots and remembers what it walked', () => {
+    document.body.innerHTML = '<h2>Top</h2><div id="host"></div>';
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    root.innerHTML = '<p>inside</p>';
+    const s = new Sections();
+    expect(s.of(root.querySelector('p')!.firstChild!)).toBe(document.querySelector('h2'));
+    const none = document.createElement('p');
+    document.body.prepend(none);
+    expect(s.of(none)).toBe(document);
   });
 });

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, SETTINGS_VERSION, VERSION_KEY, enabledTopics, isSiteOff, migrate, normalizeSite, planSave, readSettings } from '../../lib/settings';
+import {
+  DEFAULTS,
+  SETTINGS_VERSION,
+  VERSION_KEY,
+  checkHoverDelay,
+  enabledTopics,
+  isSiteOff,
+  migrate,
+  normalizeSite,
+  planSave,
+  readSettings,
+} from '../../lib/settings';
 
 describe('readSettings', () => {
   it('returns the defaults for empty storage', () => {
@@ -17,6 +28,29 @@ describe('readSettings', () => {
   it('clamps the hover delay', () => {
     expect(readSettings({ hoverDelayMs: 5 }).hoverDelayMs).toBe(100);
     expect(readSettings({ hoverDelayMs: 99999 }).hoverDelayMs).toBe(2000);
+  });
+
+  it('reads the old solid underline as the dotted default (a solid underline reads as a link)', () => {
+    expect(readSettings({ topicStyles: { deepseek: 'underline', distillation: 'dotted', x: 'background' } }).topicStyles).toEqual({ x: 'background' });
+  });
+
+  it('marks first mentions by default, every mention when asked', () => {
+    expect(readSettings({}).markEvery).toBe(false);
+    expect(readSettings({ markEvery: true }).markEvery).toBe(true);
+    expect(readSettings({ markEvery: 'yes' }).markEvery).toBe(false);
+  });
+});
+
+describe('checkHoverDelay', () => {
+  it('says when a typed delay was saved at a bound, rounded, or not saved', () => {
+    expect(checkHoverDelay('5')).toEqual({ ok: true, value: 100, adjusted: 'low' });
+    expect(checkHoverDelay('-40')).toEqual({ ok: true, value: 100, adjusted: 'low' });
+    expect(checkHoverDelay('9000')).toEqual({ ok: true, value: 2000, adjusted: 'high' });
+    expect(checkHoverDelay('450.6')).toEqual({ ok: true, value: 451, adjusted: 'rounded' });
+    expect(checkHoverDelay(' 700 ')).toEqual({ ok: true, value: 700, adjusted: null });
+    expect(checkHoverDelay('')).toEqual({ ok: false, reason: 'not-a-number' });
+    expect(checkHoverDelay('fast')).toEqual({ ok: false, reason: 'not-a-number' });
+    expect(checkHoverDelay('Infinity')).toEqual({ ok: false, reason: 'not-a-number' });
   });
 });
 

@@ -12,23 +12,28 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** WCAG 2.x A and AA rules on `selector` (or the whole document). */
-export async function axeViolations(tab: Tab, selector?: string): Promise<AxeViolation[]> {
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** axe's rules tagged `tags` (WCAG 2.x A and AA unless told; add 'best-practice' for landmarks and more) on `selector` (or the whole document). */
+export async function axeViolations(tab: Tab, selector?: string, tags: string[] = WCAG_TAGS): Promise<AxeViolation[]> {
   await tab.evaluate((src) => {
     if (!(window as unknown as { axe?: unknown }).axe) (0, eval)(src);
   }, axeSource);
-  return tab.evaluate(async (sel) => {
-    type Axe = {
-      run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
-    };
-    const axe = (window as unknown as { axe: Axe }).axe;
-    const context = sel ? document.querySelector(sel) : document;
-    const result = await axe.run(context, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => JSON.stringify(n.target)),
-    }));
-  }, selector);
+  return tab.evaluate(
+    async ({ sel, tags }) => {
+      type Axe = {
+        run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+      };
+      const axe = (window as unknown as { axe: Axe }).axe;
+      const context = sel ? document.querySelector(sel) : document;
+      const result = await axe.run(context, { runOnly: { type: 'tag', values: tags } });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        targets: v.nodes.map((n) => JSON.stringify(n.target)),
+      }));
+    },
+    { sel: selector, tags },
+  );
 }

@@ -272,7 +272,14 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       url: () => page.url(),
       move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
       click: (x, y) => page.mouse.click(x, y),
-      press: (key) => page.keyboard.press(key as never),
+      // Playwright's "Shift+Tab" chords, spelled out for puppeteer.
+      press: async (key) => {
+        const parts = key.split('+');
+        const main = parts.pop()!;
+        for (const m of parts) await page.keyboard.down(m as never);
+        await page.keyboard.press(main as never);
+        for (const m of parts.reverse()) await page.keyboard.up(m as never);
+      },
       type: (text) => page.keyboard.type(text),
       screenshot: async (path) => void (await page.screenshot({ path: path as `${string}.png` })),
       setViewport: (width, height, scale = 1) => page.setViewport({ width, height, deviceScaleFactor: scale }),

@@ -53,12 +53,25 @@ export class OptionsPage {
     );
   }
 
-  setHoverDelay(ms: number): Promise<void> {
+  setHoverDelay(ms: number | string): Promise<void> {
     return this.tab.evaluate((ms) => {
       const input = document.querySelector('input[type="number"]') as HTMLInputElement;
       input.value = String(ms);
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }, ms);
+  }
+
+  /** What the hover delay field shows. */
+  hoverDelayField(): Promise<string> {
+    return this.tab.evaluate(() => (document.querySelector('input[type="number"]') as HTMLInputElement).value);
+  }
+
+  /** Turns "mark every mention the same" on or off. */
+  setMarkEvery(on: boolean): Promise<void> {
+    return this.tab.evaluate((on) => {
+      const box = document.querySelector('input[data-setting="markEvery"]') as HTMLInputElement;
+      if (box.checked !== on) box.click();
+    }, on);
   }
 
   /** The status text (saved, imported, or an error). */

@@ -21,7 +21,7 @@ export interface CardState {
 export const CARD_HOST = '[data-counterpoint-test="card"]';
 
 /** Asks the content script's probe (entrypoints/content/app.ts) in the page's top frame. */
-export function probe<T>(tab: Tab, op: 'names' | 'stats' | 'call', arg?: unknown): Promise<T> {
+export function probe<T>(tab: Tab, op: 'names' | 'emphasis' | 'stats' | 'call', arg?: unknown): Promise<T> {
   return tab.evaluate(
     ({ op, arg }) =>
       new Promise<T>((done, fail) => {
