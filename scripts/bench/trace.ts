@@ -87,6 +87,14 @@ export interface Attribution {
   longestTaskMs: number;
   /** Tasks over 50 ms that contain work of the script. */
   longTasks: number;
+  /**
+   * The most time the script took inside one task, by profile samples (ms).
+   * A task holding our work may be the page's own: a MutationObserver
+   * callback runs at the end of the page task that changed the DOM.
+   */
+  longestOursInTaskMs: number;
+  /** Tasks over 50 ms that would not be without our work in them (task minus ours ≤ 50 ms). */
+  longTasksOfOurs: number;
   /** All top-level task time on renderer main threads in the trace (ms). */
   mainThreadMs: number;
   /** Compiling the script (trace events `v8.compile` naming it), in every renderer (ms). */
@@ -148,6 +156,8 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     return undefined;
   };
   const ours = new Set<TraceEvent>();
+  /** Profile time of ours per task (µs). */
+  const oursIn = new Map<TraceEvent, number>();
 
   // Timeline attribution: outermost events naming the script.
   let timelineUs = 0;
@@ -208,7 +218,10 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
         profileUs += us;
         samples++;
         const task = taskAt(p.key, t);
-        if (task) ours.add(task);
+        if (task) {
+          ours.add(task);
+          oursIn.set(task, (oursIn.get(task) ?? 0) + us);
+        }
       } else if (p.nodes.get(id)?.callFrame.functionName === '(garbage collector)') {
         gcSamples.push({ key: p.key, ts: t, us });
       }
@@ -231,10 +244,15 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     t.dur! - artefacts.filter((a) => a.pid === t.pid && a.tid === t.tid && a.ts >= t.ts && a.ts < t.ts + t.dur!).reduce((n, a) => n + a.dur!, 0);
   let longest = 0;
   let longTasks = 0;
+  let longestOurs = 0;
+  let longTasksOfOurs = 0;
   for (const t of ours) {
     const dur = length(t);
+    const mine = Math.min(oursIn.get(t) ?? 0, dur);
     longest = Math.max(longest, dur);
+    longestOurs = Math.max(longestOurs, mine);
     if (dur > 50_000) longTasks++;
+    if (dur > 50_000 && dur - mine <= 50_000) longTasksOfOurs++;
   }
   return {
     profileMs: (profileUs + gcUs) / 1000,
@@ -242,6 +260,8 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     timelineMs: timelineUs / 1000,
     longestTaskMs: longest / 1000,
     longTasks,
+    longestOursInTaskMs: longestOurs / 1000,
+    longTasksOfOurs,
     mainThreadMs: mainUs / 1000,
     compileMs: compileUs / 1000,
     threads,

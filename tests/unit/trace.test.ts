@@ -58,6 +58,20 @@ describe('attribute', () => {
     expect(a.longestTaskMs).toBeCloseTo(60, 5);
     expect(a.longTasks).toBe(1);
     expect(a.mainThreadMs).toBeCloseTo(90, 5);
+    // Our 20 samples in task A; its other 40 ms are GC and idle, under 50: the long task is ours.
+    expect(a.longestOursInTaskMs).toBeCloseTo(20, 0);
+    expect(a.longTasksOfOurs).toBe(1);
+  });
+
+  it("tells a page's long task that our observer callback ran in from a task our work made long", () => {
+    // One 80 ms task: the page renders for 75 ms, then our callback runs 5 ms at its end.
+    const samples = [...Array(75).fill(3), ...Array(5).fill(2), 1];
+    const events = [meta, task(0, 80_000), call(0, 75_000, PAGE), call(75_000, 5_000, OURS), ...profile(0, samples)];
+    const a = attribute(events, 'chrome-extension://abc/');
+    expect(a.longestTaskMs).toBeCloseTo(80, 5);
+    expect(a.longTasks).toBe(1);
+    expect(a.longestOursInTaskMs).toBeCloseTo(5, 0);
+    expect(a.longTasksOfOurs).toBe(0);
   });
 
   it("takes the profiler's own start-up stall out of the task it lands in", () => {
