@@ -94,7 +94,6 @@ export function Card(props: CardProps): JSX.Element {
         </span>
         {props.pinned && (
           <span class="cp-pinned" title={t('cardPinnedHint')}>
-            <span aria-hidden="true">📌 </span>
             {t('cardPinned')}
           </span>
         )}
@@ -124,7 +123,8 @@ export function Card(props: CardProps): JSX.Element {
       </h2>
       <p class="cp-asof">{extras.asOf ? t('cardAsOf', [extras.asOf]) : t('cardReviewed', [card.reviewed])}</p>
       <p class="cp-summary">{card.summary}</p>
-      {card.viewpoints.length > 0 && (
+      {/* The glance; once "more" is open, the full columns below say the same and more. */}
+      {card.viewpoints.length > 0 && !more && (
         <div class="cp-sides" role="group" aria-label={t('cardViewpoints')}>
           <SideGlance side="yes" label={labels.yes} view={yes[0]} />
           <SideGlance side="no" label={labels.no} view={no[0]} />
@@ -153,7 +153,7 @@ export function Card(props: CardProps): JSX.Element {
       {more && (
         <div class="cp-more-body" id={moreId}>
           {card.viewpoints.length > 0 && (
-            <div class="cp-views">
+            <div class="cp-views" role="group" aria-label={t('cardViewpoints')}>
               <ViewColumn side="yes" label={labels.yes} views={yes} sources={card.sources} />
               <ViewColumn side="no" label={labels.no} views={no} sources={card.sources} />
             </div>

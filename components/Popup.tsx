@@ -239,7 +239,12 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
           <ol class="mentions">
             {mentions.map((m, i) => (
               <li key={m.index}>
-                <button type="button" class="mention" onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}>
+                <button
+                  type="button"
+                  class="mention"
+                  title={m.sentence}
+                  onClick={() => void tabCall(view.tabId, 'revealMention', { index: m.index }).then(() => window.close())}
+                >
                   <span class="num" aria-hidden="true">
                     {i + 1}
                   </span>
@@ -302,7 +307,9 @@ function Brief({ card }: { card: CardView }) {
   const line = (label: string, v: typeof yes) => (v ? `${label}: ${v.label} (${v.holders.slice(0, 2).join(', ')})` : '');
   return (
     <div class="brief">
-      <p class="q">{card.question}</p>
+      <p class="q" title={card.question}>
+        {card.question}
+      </p>
       {yes && (
         <p class="side yes" title={line(labels.yes, yes)}>
           <span class="side-label">

@@ -188,9 +188,16 @@ export class Popover implements CardUi {
         }
         // Only for the card that lost focus: a card opened since (the next mention) has its own.
         const token = this.openToken;
+        const lost = e.target as Element;
         setTimeout(() => {
+          if (token !== this.openToken || !this.shown) return;
+          // A control the card itself re-rendered away (a related debate, "Got it"): focus stays in the card.
+          if (!lost.isConnected) {
+            root.querySelector<HTMLElement>('.cp-card')?.focus();
+            return;
+          }
           const active = document.activeElement;
-          if (token === this.openToken && this.shown && document.hasFocus() && (!active || !this.owns(active))) this.close(false);
+          if (document.hasFocus() && (!active || !this.owns(active))) this.close(false);
         }, 0);
       },
       opts,

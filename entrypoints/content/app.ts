@@ -88,7 +88,8 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     async () => (await contentCall('loadCard', {})).ok,
   );
   const scanner = new Scanner(document, painter, {
-    onShadowRoot: (root) => painter.styleRoot(root),
+    // Never our own card's root (open in the e2e build, where a late-root sweep can meet it).
+    onShadowRoot: (root) => popover.owns(root) || painter.styleRoot(root),
     isOwnUi: (node) => popover.owns(node),
     ownElements: () => popover.elements(),
   });

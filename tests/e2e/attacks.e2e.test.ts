@@ -28,7 +28,8 @@ describe.each(KINDS)('%s', (kind) => {
     await page.settled(3);
     const tabsBefore = await tabCount();
     const card = await page.hover('DeepSeek', 'alleged distillation');
-    expect(card.text).toContain('Says');
+    // The card rendered: both sides, each with its mark.
+    expect(card.text).toMatch(/◆[\s\S]*◇/);
     // Let the page do its worst while the card is open.
     await until(
       async () => (await page.tab.evaluate(() => (globalThis as unknown as { __attack: { upgraded: string[] } }).__attack.upgraded.length)) > 0,

@@ -330,7 +330,7 @@ describe.each(KINDS)('%s', (kind) => {
       for (let i = 0; i < 20 && !link; i++) {
         link = await inCard<{ text: string; x: number; y: number } | null>(
           page,
-          `(root) => { const b = root.querySelector('.cp-related button'); if (!b) return null; const r = b.getBoundingClientRect(); return { text: b.textContent, x: r.left + 8, y: r.top + r.height / 2 }; }`,
+          `(root) => { const b = root.querySelector('.cp-related button'); if (!b) return null; b.scrollIntoView({ block: 'nearest' }); const r = b.getBoundingClientRect(); return { text: b.textContent, x: r.left + 8, y: r.top + r.height / 2 }; }`,
         );
         if (link) break;
         const id = (await page.card()).cardId;
@@ -345,6 +345,26 @@ describe.each(KINDS)('%s', (kind) => {
         'the related debate',
       );
       expect(await inCard<number>(page, `(root) => root.querySelectorAll('.cp-sides .cp-side').length`)).toBe(2);
+    });
+
+    it('the first card carries a one-time hint; "Got it" dismisses it for good and the card stays open', async () => {
+      const setHint = (dismissed: boolean) =>
+        browser.control.evaluate((dismissed) => {
+          type Api = { storage: { local: { set(v: object): Promise<void> } } };
+          const g = globalThis as unknown as { browser?: Api; chrome?: Api };
+          return (g.browser ?? g.chrome)!.storage.local.set({ cardHintDismissed: dismissed });
+        }, dismissed);
+      await setHint(false);
+      const page = await article();
+      const card = await clickMention(page, 'H800', 'slower links');
+      expect(card.text).toMatch(/not links/);
+      const gotIt = await cardPoint(page, '.cp-hint button');
+      await page.tab.click(gotIt.x, gotIt.y);
+      await until(() => inCard<boolean>(page, `(root) => !root.querySelector('.cp-hint')`), 'the hint to go');
+      expect((await page.card()).open).toBe(true);
+      await page.closeCard();
+      const again = await clickMention(page, 'distillation', 'some evidence');
+      expect(again.text).not.toMatch(/not links/);
     });
 
     it('at 390 px both sides are side by side and in view at first sight', async () => {

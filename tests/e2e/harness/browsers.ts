@@ -193,6 +193,8 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       type: (text) => page.keyboard.type(text),
       screenshot: async (path) => void (await page.screenshot({ path })),
       setViewport: async (width, height, scale = 1) => {
+        // At scale 1, Playwright's own viewport: a CDP override alone is undone by page.screenshot().
+        if (scale === 1) return page.setViewportSize({ width, height });
         const cdp = await context.newCDPSession(page);
         await cdp.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: scale, mobile: false });
       },
