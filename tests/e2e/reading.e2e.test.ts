@@ -26,6 +26,50 @@ const inCard = <T>(page: ReaderPage, fn: string): Promise<T> =>
     { selector: CARD_HOST, fn },
   );
 
+/** WCAG contrast of two computed `rgb(…)` colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/[\d.]+/g) ?? []).slice(0, 3).map((x) => {
+      const v = Number(x) / 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    }) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** The card's edge colour and the page's background behind it. */
+const edgeAndPage = (page: ReaderPage) =>
+  page.tab.evaluate((selector) => {
+    const card = document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!;
+    let bg = 'rgb(255, 255, 255)';
+    for (let el: Element | null = document.body; el; el = el.parentElement) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && c !== 'transparent' && !/rgba\(.*, 0\)$/.test(c)) {
+        bg = c;
+        break;
+      }
+    }
+    return { edge: getComputedStyle(card).borderLeftColor, page: bg };
+  }, CARD_HOST);
+
+describe.each(KINDS)('%s, dark', (kind) => {
+  const browser = useBrowser(kind, { colorScheme: 'dark' });
+
+  it('the card stands out from a dark page: its edge is 3:1 or more against the page', async () => {
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    const p = (await page.pointAt('H800', 'slower links'))!;
+    await page.tab.click(p.x, p.y);
+    await page.openCard('the card');
+    const { edge, page: bg } = await edgeAndPage(page);
+    const ratio = contrast(edge, bg);
+    console.log(`[${kind} dark] card edge ${edge} on page ${bg}: ${ratio.toFixed(2)}:1`);
+    expect(ratio).toBeGreaterThanOrEqual(3);
+  });
+});
+
 describe.each(KINDS)('%s', (kind) => {
   const browser = useBrowser(kind);
 
@@ -399,6 +443,30 @@ describe.each(KINDS)('%s', (kind) => {
       // And on the whole page: no duplicate banner or contentinfo from the card.
       const all = await axeViolations(page.tab, undefined, ['best-practice']);
       expect(all.filter((v) => /landmark-no-duplicate|landmark-unique/.test(v.id))).toEqual([]);
+    });
+  });
+
+  describe('contrast', () => {
+    it('the card’s edge stands out from a light page (3:1 or more)', async () => {
+      const page = await article();
+      await clickMention(page, 'H800', 'slower links');
+      const { edge, page: bg } = await edgeAndPage(page);
+      const ratio = contrast(edge, bg);
+      console.log(`[${kind}] card edge ${edge} on page ${bg}: ${ratio.toFixed(2)}:1`);
+      expect(ratio).toBeGreaterThanOrEqual(3);
+    });
+
+    it.skipIf(kind === 'firefox')('in forced colours the card’s edge and its sides’ marks use the text colour', async () => {
+      const page = await article();
+      await page.tab.forcedColors!(true);
+      await clickMention(page, 'DeepSeek', 'less than $6 million');
+      const c = await inCard<{ text: string; edge: string; side: string; shadow: string }>(
+        page,
+        `(root) => { const card = root.querySelector('.cp-card'); const cs = getComputedStyle(card); return { text: cs.color, edge: cs.borderLeftColor, side: getComputedStyle(root.querySelector('.cp-side')).borderTopColor, shadow: cs.boxShadow }; }`,
+      );
+      expect(c.edge).toBe(c.text);
+      expect(c.side).toBe(c.text);
+      await page.tab.forcedColors!(false);
     });
   });
 

@@ -117,6 +117,8 @@ export interface Tab {
   screenshot(path: string): Promise<void>;
   /** Viewport in CSS pixels and device pixel ratio: (640, 450, 2) is a 1280×900 window at 200% zoom. */
   setViewport(width: number, height: number, scale?: number): Promise<void>;
+  /** Emulates `forced-colors: active` (Chromium only: Firefox's remote protocol has no such emulation). */
+  forcedColors?(on: boolean): Promise<void>;
   front(): Promise<void>;
   close(): Promise<void>;
   errors: string[];
@@ -192,6 +194,7 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       press: (key) => page.keyboard.press(key),
       type: (text) => page.keyboard.type(text),
       screenshot: async (path) => void (await page.screenshot({ path })),
+      forcedColors: (on) => page.emulateMedia({ forcedColors: on ? 'active' : 'none' }),
       setViewport: async (width, height, scale = 1) => {
         // At scale 1, Playwright's own viewport: a CDP override alone is undone by page.screenshot().
         if (scale === 1) return page.setViewportSize({ width, height });
