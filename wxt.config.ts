@@ -42,11 +42,17 @@ export default defineConfig({
         suggested_key: { default: 'Alt+Shift+P' },
         description: '__MSG_commandPrevious__',
       },
+      // The reading companion: Firefox opens its sidebar itself on this
+      // command; Chromium's side panel is opened by the background.
+      [browser === 'firefox' ? '_execute_sidebar_action' : 'open-companion']: {
+        suggested_key: { default: 'Alt+Shift+C' },
+        description: '__MSG_commandCompanion__',
+      },
     },
     // The end-to-end build only: Firefox's remote protocol cannot navigate a tab
     // to an extension page, so the tests reach the popup and settings pages by
     // navigating from the loopback test server. Release builds expose nothing.
-    ...(mode === 'e2e' ? { web_accessible_resources: [{ resources: ['popup.html', 'options.html'], matches: ['http://127.0.0.1/*'] }] } : {}),
+    ...(mode === 'e2e' ? { web_accessible_resources: [{ resources: ['popup.html', 'options.html', 'sidepanel.html'], matches: ['http://127.0.0.1/*'] }] } : {}),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     },

@@ -276,7 +276,7 @@ function Header() {
  * the same sentence as the one before says so instead of repeating it (a
  * headline with three mentions is listed once).
  */
-function MentionText({ text, sentence, same }: { text: string; sentence: string; same: boolean }) {
+export function MentionText({ text, sentence, same }: { text: string; sentence: string; same: boolean }) {
   if (same)
     return (
       <span class="sentence">

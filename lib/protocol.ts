@@ -76,6 +76,8 @@ export interface PageFindings {
   findings: Finding[];
   /** True when more mentions were found than are painted (see lib/limits.ts). */
   capped: boolean;
+  /** Index in `findings` of the mention nearest the middle of the viewport (what the reader is reading), or null. */
+  reading: number | null;
 }
 
 const Empty = v.strictObject({});

@@ -22,7 +22,8 @@ export default defineBackground(() => {
 
   browser.runtime.onMessage.addListener((message: unknown, sender) => route(handlers, message, sender));
 
-  browser.commands.onCommand.addListener(async (command) => {
+  browser.commands.onCommand.addListener(async (command, commandTab) => {
+    if (command === 'open-companion') return openCompanion(commandTab?.windowId);
     const direction = command === 'next-mention' ? 1 : command === 'previous-mention' ? -1 : 0;
     if (!direction) return;
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -32,3 +33,14 @@ export default defineBackground(() => {
   // Also covers "the bundled version differs from the stored one" on a plain start.
   void data.ensureReady();
 });
+
+/**
+ * Opens the reading companion in Chromium's side panel (Firefox opens its
+ * sidebar from the `_execute_sidebar_action` command itself). Must run in
+ * the command's user gesture, so nothing is awaited before it.
+ */
+function openCompanion(windowId: number | undefined): Promise<void> | undefined {
+  const sidePanel = (globalThis as { chrome?: { sidePanel?: { open(options: { windowId: number }): Promise<void> } } }).chrome?.sidePanel;
+  if (!sidePanel || windowId === undefined) return undefined;
+  return sidePanel.open({ windowId }).catch(() => undefined);
+}

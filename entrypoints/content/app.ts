@@ -157,8 +157,8 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
 
   listen({
     getFindings: (): PageFindings => {
-      const { findings, byTopic, total } = scanner.findings();
-      return { state: siteOff ? 'off-site' : scanner.state, url: location.href, total, byTopic, findings, capped: scanner.capped };
+      const { findings, byTopic, total, reading } = scanner.findings();
+      return { state: siteOff ? 'off-site' : scanner.state, url: location.href, total, byTopic, findings, capped: scanner.capped, reading };
     },
     revealMention: ({ index: i }) => {
       keyboard.reveal(i);
@@ -261,7 +261,7 @@ function hasText(doc: Document): boolean {
 }
 
 function emptyFindings(state: PageFindings['state']): PageFindings {
-  return { state, url: location.href, total: 0, byTopic: {}, findings: [], capped: false };
+  return { state, url: location.href, total: 0, byTopic: {}, findings: [], capped: false, reading: null };
 }
 
 /**

@@ -107,6 +107,8 @@ export interface ScanFindings {
   findings: Finding[];
   byTopic: Record<string, number>;
   total: number;
+  /** The listed mention at the reader's place (see PageFindings.reading). */
+  reading: number | null;
 }
 
 export interface ScannerOptions {
@@ -239,7 +241,27 @@ export class Scanner {
       findings: list.slice(0, MAX_LISTED).map((m, index) => ({ index, topicId: m.topicId, text: m.text, sentence: m.sentence })),
       byTopic,
       total: this.total(),
+      reading: this.readingIndex(list),
     };
+  }
+
+  /**
+   * The listed mention nearest the middle of the viewport: the first at or
+   * below it, or the one just above when that is closer (or when every
+   * mention is above). Null when nothing is listed.
+   */
+  private readingIndex(list: Mention[]): number | null {
+    const listed = Math.min(list.length, MAX_LISTED);
+    if (!listed) return null;
+    const below = Math.min(this.readerIndex(list.slice(0, listed)), listed - 1);
+    if (below === 0) return 0;
+    const view = this.doc.defaultView;
+    const middle = (view?.innerHeight ?? 0) / 2;
+    const at = rangeRect(list[below]!.range);
+    const above = rangeRect(list[below - 1]!.range);
+    if (!at || !above) return below;
+    if (at.bottom < middle) return below;
+    return middle - above.bottom < at.top - middle ? below - 1 : below;
   }
 
   /** Every mention found: kept ones and those only counted. */

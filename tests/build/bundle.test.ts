@@ -47,10 +47,13 @@ describe.each(builds)('%s', (dir) => {
     expect(manifest.content_scripts[0].css ?? []).toEqual([]);
   });
 
-  it('asks only for the storage, activeTab and scripting permissions', () => {
+  it('asks only for the storage, activeTab and scripting permissions (and sidePanel in Chromium, for the companion)', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest.manifest_version).toBe(3);
-    expect(manifest.permissions).toEqual(['storage', 'activeTab', 'scripting']);
+    expect(manifest.permissions).toEqual(['storage', 'activeTab', 'scripting', ...(dir.includes('chrome') ? ['sidePanel'] : [])]);
+    // The companion: Chromium's side panel, Firefox's sidebar.
+    if (dir.includes('chrome')) expect(manifest.side_panel.default_path).toBe('sidepanel.html');
+    else expect(manifest.sidebar_action.default_panel).toBe('sidepanel.html');
     // Chromium only: the hosts the content script already covers, so the card's code can be added on demand.
     expect(manifest.host_permissions ?? []).toEqual(dir.includes('chrome') ? ['<all_urls>'] : []);
     expect(manifest.content_security_policy.extension_pages).toContain("script-src 'self'");

@@ -1,0 +1,233 @@
+/**
+ * The reading companion: Counterpoint beside the article (Chromium's side
+ * panel, Firefox's sidebar). It follows the active tab of its window and
+ * stays open while the reader clicks in the page:
+ *
+ *   topics and counts ─► the card for the mention at the reader's place
+ *   (updated as they scroll) ─► every mention in reading order, with its
+ *   sentence; a click scrolls the page to it.
+ *
+ * It asks the tab's content script for its findings once a second while it is
+ * visible (an infinite-scroll page adds mentions, the reader scrolls), and at
+ * once when the tab changes or finishes loading. The card is the hover card's
+ * own view, rendered in a shadow root with the card's stylesheet.
+ */
+import type { JSX } from 'preact';
+import { render } from 'preact';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import cardCss from './card.css?inline';
+import { Card } from './Card';
+import { MentionText } from './Popup';
+import { rankCards } from '@/lib/cards';
+import { pageCall, tabCall } from '@/lib/messaging';
+import type { CardView, PageFindings, TopicSummary } from '@/lib/protocol';
+import { normalizeSite } from '@/lib/settings';
+import { loadSettings, saveSettings } from '@/lib/settings-store';
+import { t } from '@/lib/i18n';
+import { topicColour } from '@/lib/theme';
+
+/** How often the companion asks the page while it is visible. */
+export const POLL_MS = 1000;
+
+type View = { kind: 'loading' } | { kind: 'no-tab' } | { kind: 'missing' } | { kind: 'page'; tabId: number; findings: PageFindings };
+
+export function Companion({ tabParam }: { tabParam: number | null }): JSX.Element {
+  const [view, setView] = useState<View>({ kind: 'loading' });
+  const [topics, setTopics] = useState<TopicSummary[]>([]);
+  const [cards, setCards] = useState<Record<string, CardView[]>>({});
+  // A mention the reader picked in the list holds until the page reports its place again.
+  const [picked, setPicked] = useState<{ index: number; until: number } | null>(null);
+  const [cardIndex, setCardIndex] = useState(0);
+  const [cardHidden, setCardHidden] = useState(false);
+  const tabRef = useRef<number | null>(tabParam);
+
+  useEffect(() => {
+    void pageCall('getIndex', {}).then((r) => r.ok && setTopics(r.value.topics));
+  }, []);
+
+  useEffect(() => {
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = async () => {
+      clearTimeout(timer);
+      if (tabParam === null) {
+        const [tab] = await browser.tabs.query({ active: true, currentWindow: true }).catch(() => []);
+        tabRef.current = tab?.id ?? null;
+      }
+      const tabId = tabRef.current;
+      if (!alive) return;
+      if (tabId === null) setView({ kind: 'no-tab' });
+      else {
+        const reply = await tabCall(tabId, 'getFindings', {}).catch(() => null);
+        if (!alive || tabRef.current !== tabId) return;
+        setView(reply?.ok ? { kind: 'page', tabId, findings: reply.value } : { kind: 'missing' });
+      }
+      if (alive && document.visibilityState === 'visible') timer = setTimeout(() => void ask(), POLL_MS);
+    };
+    const now = () => void ask();
+    const onUpdated = (tabId: number, change: { status?: string }) => {
+      if (tabId === tabRef.current && change.status === 'complete') now();
+    };
+    void ask();
+    if (tabParam === null) browser.tabs.onActivated.addListener(now);
+    browser.tabs.onUpdated.addListener(onUpdated);
+    document.addEventListener('visibilitychange', now);
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+      browser.tabs.onActivated.removeListener(now);
+      browser.tabs.onUpdated.removeListener(onUpdated);
+      document.removeEventListener('visibilitychange', now);
+    };
+  }, [tabParam]);
+
+  const findings = view.kind === 'page' ? view.findings : null;
+  const focus = picked && picked.until > Date.now() ? picked.index : (findings?.reading ?? null);
+  const mention = focus === null ? undefined : findings?.findings[focus];
+
+  const topicId = mention?.topicId;
+  const sentence = mention?.sentence ?? '';
+  const topicCards = topicId === undefined ? undefined : cards[topicId];
+  useEffect(() => {
+    if (topicId === undefined || topicCards) return;
+    void pageCall('getCards', { topicId }).then((r) => r.ok && setCards((all) => ({ ...all, [topicId]: r.value })));
+  }, [topicId, topicCards]);
+
+  const ranked = useMemo(() => (topicCards ? rankCards(topicCards, sentence, sentence) : []), [topicCards, sentence]);
+  useEffect(() => {
+    setCardIndex(0);
+    setCardHidden(false);
+  }, [mention?.index, mention?.sentence]);
+
+  if (view.kind === 'loading') return <main class="companion">{t('popupLoading')}</main>;
+  if (view.kind === 'no-tab') return <main class="companion">{t('popupNoTab')}</main>;
+  if (view.kind === 'missing') return <main class="companion">{t('popupMissing')}</main>;
+  const f = view.findings;
+  const ids = topics.map((x) => x.id);
+  const reveal = (index: number) => {
+    setPicked({ index, until: Date.now() + 2 * POLL_MS });
+    void tabCall(view.tabId, 'revealMention', { index });
+  };
+  const topic = mention && topics.find((x) => x.id === mention.topicId);
+  return (
+    <main class="companion">
+      <h1>{t('companionTitle')}</h1>
+      {f.state === 'off-site' && <p class="note">{t('popupSiteOff')}</p>}
+      {f.state === 'opted-out' && <p class="note">{t('popupOptedOut')}</p>}
+      {f.state === 'scanning' && !f.total && <p class="note">{t('popupScanning')}</p>}
+      {f.state === 'done' && !f.total && <p class="note">{t('popupNone')}</p>}
+      {f.total > 0 && (
+        <ul class="counts" aria-label={t('popupMentionsHeading', [String(f.total)])}>
+          {topics
+            .filter((x) => f.byTopic[x.id])
+            .map((x) => (
+              <li key={x.id}>
+                <span class="swatch" style={{ background: topicColour(ids, x.id).mark }} aria-hidden="true" />
+                {x.name} <span class="muted">{t('popupCount', [String(f.byTopic[x.id])])}</span>
+              </li>
+            ))}
+        </ul>
+      )}
+      {mention && topic && ranked.length > 0 && !cardHidden && (
+        <section class="now" aria-labelledby="h-now">
+          <h2 id="h-now">{t('companionNowReading')}</h2>
+          <CardFrame>
+            <Card
+              topicName={topic.name}
+              colour={topicColour(ids, topic.id)}
+              cards={ranked}
+              index={Math.min(cardIndex, ranked.length - 1)}
+              mentionText={mention.text}
+              pinned={false}
+              hint={false}
+              onDismissHint={() => undefined}
+              focusOnOpen={false}
+              onStep={(delta) => setCardIndex((i) => (i + delta + ranked.length) % ranked.length)}
+              onGoTo={(id) =>
+                setCardIndex(
+                  Math.max(
+                    0,
+                    ranked.findIndex((c) => c.id === id),
+                  ),
+                )
+              }
+              onMuteTopic={() => void muteTopic(topic.id)}
+              onMuteSite={() => void muteSite(f.url)}
+              onOpenSummary={() => document.querySelector('.counts')?.scrollIntoView()}
+              onClose={() => setCardHidden(true)}
+            />
+          </CardFrame>
+        </section>
+      )}
+      {f.findings.length > 0 && (
+        <section class="list" aria-labelledby="h-list">
+          <h2 id="h-list">{t('popupMentions')}</h2>
+          <ol class="mentions">
+            {f.findings.map((m, i) => (
+              <MentionItem key={m.index} current={m.index === focus} onClick={() => reveal(m.index)} colour={topicColour(ids, m.topicId).mark}>
+                <MentionText text={m.text} sentence={m.sentence} same={i > 0 && f.findings[i - 1]!.sentence === m.sentence} />
+              </MentionItem>
+            ))}
+          </ol>
+        </section>
+      )}
+    </main>
+  );
+}
+
+/** One mention in the list; the one being read is marked and kept in view. */
+function MentionItem(props: { current: boolean; colour: string; onClick: () => void; children: JSX.Element }) {
+  const ref = useRef<HTMLLIElement>(null);
+  const { current } = props;
+  useEffect(() => {
+    const item = ref.current;
+    const list = item?.closest('.list');
+    // Scroll the list only (scrollIntoView would scroll the card away too).
+    if (current && item && list instanceof HTMLElement) {
+      const top = item.offsetTop - list.offsetTop;
+      if (top < list.scrollTop || top + item.offsetHeight > list.scrollTop + list.clientHeight) list.scrollTop = top - list.clientHeight / 3;
+    }
+  }, [current]);
+  return (
+    <li ref={ref} aria-current={props.current ? 'true' : undefined}>
+      <button type="button" onClick={props.onClick}>
+        <span class="swatch" style={{ background: props.colour }} aria-hidden="true" />
+        {props.children}
+      </button>
+    </li>
+  );
+}
+
+/** The hover card's view in a shadow root of its own, styled by the card's stylesheet. */
+function CardFrame({ children }: { children: JSX.Element }) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });
+    if (!root.querySelector('style')) {
+      const style = document.createElement('style');
+      // In the flow of the panel, not floating over a page as the hover card does.
+      style.textContent = `${cardCss}\n${IN_FLOW}`;
+      root.append(style, document.createElement('div'));
+    }
+    render(children, root.lastElementChild!);
+  });
+  useEffect(() => () => void (host.current?.shadowRoot && render(null, host.current.shadowRoot.lastElementChild!)), []);
+  return <div class="card-frame" ref={host} />;
+}
+
+const IN_FLOW = `:host { display: flow-root !important; position: relative !important; width: auto !important; height: auto !important; z-index: auto !important; }
+.cp-card { max-width: none; max-height: none; box-shadow: none; }`;
+
+async function muteTopic(topicId: string): Promise<void> {
+  const settings = await loadSettings();
+  if (!settings.topicsOff.includes(topicId)) await saveSettings({ topicsOff: [...settings.topicsOff, topicId] });
+}
+
+async function muteSite(url: string): Promise<void> {
+  const site = normalizeSite(new URL(url).hostname);
+  const settings = await loadSettings();
+  if (site && !settings.sitesOff.includes(site)) await saveSettings({ sitesOff: [...settings.sitesOff, site] });
+}

@@ -1,0 +1,102 @@
+/**
+ * The reading companion (side panel / sidebar page), in both browsers: it
+ * lists the tab's mentions in reading order, follows the reader's scroll
+ * with the card of the mention being read, scrolls the page to a mention
+ * clicked in its list, and picks up mentions a page adds later.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { KINDS, useBrowser } from './fixtures';
+import { axeViolations } from './harness/axe';
+import { findings } from './harness/ext';
+import { until } from './harness/until';
+
+// Screenshots of a run, to look at (docs/screenshots holds the published ones).
+const shots = join(resolve(import.meta.dirname, '../..'), 'test-output/screenshots');
+mkdirSync(shots, { recursive: true });
+
+describe.each(KINDS)('%s', (kind) => {
+  const browser = useBrowser(kind);
+
+  const openCompanion = async () => {
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    const tabId = await browser.tabId('/demo-article.html');
+    const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
+    await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
+    return { page, tabId, companion };
+  };
+
+  /** The list items' text, the index of the one marked as being read, and the card's question. */
+  const read = (companion: Awaited<ReturnType<typeof openCompanion>>['companion']) =>
+    companion.evaluate(() => {
+      const items = [...document.querySelectorAll('.mentions li')];
+      const card = document.querySelector('.card-frame')?.shadowRoot;
+      return {
+        items: items.map((li) => li.textContent ?? ''),
+        current: items.findIndex((li) => li.getAttribute('aria-current') === 'true'),
+        question: card?.querySelector('h2, [class*="question"]')?.textContent ?? card?.textContent?.slice(0, 200) ?? '',
+        counts: document.querySelector('.counts')?.textContent ?? '',
+      };
+    });
+
+  it('lists every mention in reading order with its sentence, and the counts per topic', async () => {
+    const { tabId, companion } = await openCompanion();
+    const f = await findings(browser.control, tabId);
+    const shown = await until(async () => {
+      const r = await read(companion);
+      return r.items.length === f.findings.length ? r : null;
+    }, 'every mention listed');
+    for (const [i, m] of f.findings.entries()) expect(shown.items[i]).toContain(m.text);
+    for (const [topicId, n] of Object.entries(f.byTopic)) expect(shown.counts, topicId).toContain(`${n}×`);
+    const violations = await axeViolations(companion);
+    expect(violations, JSON.stringify(violations)).toEqual([]);
+    await companion.close();
+  });
+
+  it("follows the reader's scroll: the mention being read is marked and its card shown", async () => {
+    const { page, tabId, companion } = await openCompanion();
+    for (const fraction of [0.8, 0.3]) {
+      await page.tab.evaluate((y) => window.scrollTo(0, y * (document.documentElement.scrollHeight - innerHeight)), fraction);
+      const reading = await until(async () => (await findings(browser.control, tabId)).reading, 'the page to report a place');
+      const r = await until(async () => {
+        const now = await read(companion);
+        return now.current === reading && now.question ? now : null;
+      }, `the companion to mark mention ${reading}`);
+      const f = await findings(browser.control, tabId);
+      expect(r.items[reading]).toContain(f.findings[reading]!.text);
+    }
+    // A side panel's width.
+    await companion.setViewport(400, 900);
+    await companion.screenshot(join(shots, `companion-${kind}.png`));
+    await companion.close();
+  });
+
+  it('takes the page to a mention clicked in its list: its card opens there, and the list marks it', async () => {
+    const { page, tabId, companion } = await openCompanion();
+    const f = await findings(browser.control, tabId);
+    const target = f.findings.findIndex((m) => m.topicId !== f.findings[f.reading ?? 0]?.topicId && m.index > 5);
+    expect(target).toBeGreaterThan(0);
+    // A side panel sits beside a visible page; opened as a tab here, it
+    // would hide the page, so the page is brought to the front first.
+    await page.tab.front();
+    await companion.evaluate((i) => (document.querySelectorAll('.mentions li button')[i] as HTMLElement).click(), target);
+    await until(async () => (await read(companion)).current === target, 'the clicked mention to be marked');
+    const card = await page.openCard('the card of the clicked mention');
+    expect(card.cardId?.startsWith(f.findings[target]!.topicId)).toBe(true);
+    await companion.close();
+  });
+
+  it('picks up mentions a page adds after load', async () => {
+    const { page, tabId, companion } = await openCompanion();
+    const before = (await findings(browser.control, tabId)).findings.length;
+    await page.tab.evaluate(() => {
+      const p = document.createElement('p');
+      p.textContent = 'Late update: DeepSeek published a new paper this morning.';
+      document.body.append(p);
+    });
+    await until(async () => (await read(companion)).items.length > before, 'the new mention in the list');
+    await companion.close();
+  });
+});
