@@ -7,6 +7,12 @@ import preact from '@preact/preset-vite';
  */
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  // `npm run zip` also writes the sources zip that AMO review asks for: the
+  // code and lock that rebuild the Firefox build exactly, without test and
+  // benchmark output or screenshots.
+  zip: {
+    excludeSources: ['test-output/**', 'bench-output/**', 'demo-output/**', 'docs/screenshots/**', 'docs/store/**', '.ci/**'],
+  },
   manifestVersion: 3,
   vite: () => ({
     plugins: [preact()],
