@@ -14,11 +14,12 @@
  */
 import type { JSX } from 'preact';
 import { render } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import cardCss from './card.css?inline';
 import { Card } from './Card';
 import { MentionText } from './Popup';
+import { Timeline } from './Timeline';
 import { rankCards } from '@/lib/cards';
 import { pageCall, tabCall } from '@/lib/messaging';
 import type { CardView, PageFindings, TopicSummary } from '@/lib/protocol';
@@ -40,6 +41,15 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
   const [picked, setPicked] = useState<{ index: number; until: number } | null>(null);
   const [cardIndex, setCardIndex] = useState(0);
   const [cardHidden, setCardHidden] = useState(false);
+  // A card opened from the timeline holds until the reader moves to another mention.
+  const [fromTimeline, setFromTimeline] = useState<{ topicId: string; cardId: string } | null>(null);
+  const [lower, setLower] = useState<'mentions' | 'timeline'>('mentions');
+  const [width, setWidth] = useState(() => document.documentElement.clientWidth);
+  useEffect(() => {
+    const onResize = () => setWidth(document.documentElement.clientWidth);
+    addEventListener('resize', onResize);
+    return () => removeEventListener('resize', onResize);
+  }, []);
   const tabRef = useRef<number | null>(tabParam);
 
   useEffect(() => {
@@ -86,19 +96,29 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
   const focus = picked && picked.until > Date.now() ? picked.index : (findings?.reading ?? null);
   const mention = focus === null ? undefined : findings?.findings[focus];
 
-  const topicId = mention?.topicId;
+  const topicId = fromTimeline?.topicId ?? mention?.topicId;
   const sentence = mention?.sentence ?? '';
   const topicCards = topicId === undefined ? undefined : cards[topicId];
+  // The cards of the topic on show, and for the timeline every topic's.
+  const wanted = lower === 'timeline' ? topics.map((x) => x.id) : topicId === undefined ? [] : [topicId];
+  const missing = wanted.filter((id) => !cards[id]).join(' ');
   useEffect(() => {
-    if (topicId === undefined || topicCards) return;
-    void pageCall('getCards', { topicId }).then((r) => r.ok && setCards((all) => ({ ...all, [topicId]: r.value })));
-  }, [topicId, topicCards]);
+    for (const id of missing ? missing.split(' ') : []) {
+      void pageCall('getCards', { topicId: id }).then((r) => r.ok && setCards((all) => ({ ...all, [id]: r.value })));
+    }
+  }, [missing]);
 
-  const ranked = useMemo(() => (topicCards ? rankCards(topicCards, sentence, sentence) : []), [topicCards, sentence]);
+  // From the timeline, the topic's cards in dataset order; else ranked for the sentence being read.
+  const ranked = useMemo(
+    () => (!topicCards ? [] : fromTimeline ? topicCards : rankCards(topicCards, sentence, sentence)),
+    [topicCards, sentence, fromTimeline],
+  );
   useEffect(() => {
     setCardIndex(0);
     setCardHidden(false);
+    setFromTimeline(null);
   }, [mention?.index, mention?.sentence]);
+  const allCards = useMemo(() => Object.values(cards).flat(), [cards]);
 
   if (view.kind === 'loading') return <main class="companion">{t('popupLoading')}</main>;
   if (view.kind === 'no-tab') return <main class="companion">{t('popupNoTab')}</main>;
@@ -109,7 +129,13 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
     setPicked({ index, until: Date.now() + 2 * POLL_MS });
     void tabCall(view.tabId, 'revealMention', { index });
   };
-  const topic = mention && topics.find((x) => x.id === mention.topicId);
+  const topic = topics.find((x) => x.id === topicId);
+  const openFromTimeline = (id: string, cardId: string) => {
+    setFromTimeline({ topicId: id, cardId });
+    setCardIndex(Math.max(0, cards[id]?.findIndex((c) => c.id === cardId) ?? 0));
+    setCardHidden(false);
+    document.querySelector('.companion')?.scrollTo({ top: 0 });
+  };
   return (
     <main class="companion">
       <h1>{t('companionTitle')}</h1>
@@ -129,16 +155,16 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
             ))}
         </ul>
       )}
-      {mention && topic && ranked.length > 0 && !cardHidden && (
+      {(mention || fromTimeline) && topic && ranked.length > 0 && !cardHidden && (
         <section class="now" aria-labelledby="h-now">
-          <h2 id="h-now">{t('companionNowReading')}</h2>
+          <h2 id="h-now">{t(fromTimeline ? 'companionFromTimeline' : 'companionNowReading')}</h2>
           <CardFrame>
             <Card
               topicName={topic.name}
               colour={topicColour(ids, topic.id)}
               cards={ranked}
               index={Math.min(cardIndex, ranked.length - 1)}
-              mentionText={mention.text}
+              mentionText={fromTimeline ? topic.name : (mention?.text ?? topic.name)}
               pinned={false}
               hint={false}
               onDismissHint={() => undefined}
@@ -160,7 +186,25 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
           </CardFrame>
         </section>
       )}
-      {f.findings.length > 0 && (
+      <div class="switch" role="group" aria-label={t('companionTitle')}>
+        <button type="button" aria-pressed={lower === 'mentions'} onClick={() => setLower('mentions')}>
+          {t('companionShowMentions')}
+        </button>
+        <button type="button" aria-pressed={lower === 'timeline'} onClick={() => setLower('timeline')}>
+          {t('companionShowTimeline')}
+        </button>
+      </div>
+      {lower === 'timeline' && (
+        <section class="list" aria-label={t('companionShowTimeline')}>
+          <Timeline
+            topics={topics.map((x) => ({ id: x.id, name: x.name, colour: topicColour(ids, x.id) }))}
+            cards={allCards}
+            width={Math.max(240, width - 28)}
+            onOpenCard={openFromTimeline}
+          />
+        </section>
+      )}
+      {lower === 'mentions' && f.findings.length > 0 && (
         <section class="list" aria-labelledby="h-list">
           <h2 id="h-list">{t('popupMentions')}</h2>
           <ol class="mentions">
@@ -202,7 +246,8 @@ function MentionItem(props: { current: boolean; colour: string; onClick: () => v
 /** The hover card's view in a shadow root of its own, styled by the card's stylesheet. */
 function CardFrame({ children }: { children: JSX.Element }) {
   const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // In the same frame as the panel (a layout effect), so the card never lags what the panel says.
+  useLayoutEffect(() => {
     const el = host.current;
     if (!el) return;
     const root = el.shadowRoot ?? el.attachShadow({ mode: 'open' });

@@ -11,6 +11,7 @@ import { KINDS, useBrowser } from './fixtures';
 import { axeViolations } from './harness/axe';
 import { findings } from './harness/ext';
 import { until } from './harness/until';
+import bundled from '../../lib/dataset/dataset.json' with { type: 'json' };
 
 // Screenshots of a run, to look at (docs/screenshots holds the published ones).
 const shots = join(resolve(import.meta.dirname, '../..'), 'test-output/screenshots');
@@ -97,6 +98,47 @@ describe.each(KINDS)('%s', (kind) => {
       document.body.append(p);
     });
     await until(async () => (await read(companion)).items.length > before, 'the new mention in the list');
+    await companion.close();
+  });
+
+  it('draws a timeline of the dated facts: marks per topic, keyboard along a row, a mark lists its events, and an event opens its card', async () => {
+    const { companion } = await openCompanion();
+    await companion.evaluate(() => (document.querySelectorAll('.switch button')[1] as HTMLElement).click());
+    await until(async () => {
+      const rows = await companion.evaluate(() =>
+        [...document.querySelectorAll('.timeline svg g[role="group"]')].map((g) => g.querySelectorAll('.mark').length),
+      );
+      return rows.length === 3 && rows.every((n) => n > 3);
+    }, 'three topic rows with marks');
+    // The text alternative lists every dated fact of the bundled cards.
+    const dated = bundled.cards.reduce((n, c) => n + c.facts.filter((f) => f.date).length, 0);
+    expect(await companion.evaluate(() => document.querySelectorAll('.timeline-text li').length)).toBe(dated);
+    // One mark in the tab order; ArrowRight moves focus along the row; Enter chooses.
+    expect(await companion.evaluate(() => document.querySelectorAll('.timeline .mark[tabindex="0"]').length)).toBe(1);
+    await companion.evaluate(() => (document.querySelector('.timeline .mark[tabindex="0"]') as SVGGElement).focus());
+    const first = await companion.evaluate(() => document.activeElement?.getAttribute('data-key'));
+    await companion.press('ArrowRight');
+    const second = await companion.evaluate(() => document.activeElement?.getAttribute('data-key'));
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    await companion.press('Enter');
+    const events = await until(() => companion.evaluate(() => document.querySelectorAll('.timeline-events li').length), "the chosen mark's events");
+    expect(events).toBeGreaterThan(0);
+    // An event's button opens its card in the companion.
+    const wanted = await companion.evaluate(() => (document.querySelector('.timeline-events li button') as HTMLElement).textContent ?? '');
+    await companion.evaluate(() => (document.querySelector('.timeline-events li button') as HTMLElement).click());
+    const question = wanted.replace(/^Open the card: /, '');
+    await until(async () => {
+      const text = await companion.evaluate(
+        () => (document.querySelector('#h-now')?.textContent ?? '') + '|' + (document.querySelector('.card-frame')?.shadowRoot?.textContent ?? ''),
+      );
+      return text.startsWith('From the timeline') && text.includes(question);
+    }, `the card "${question}" from the timeline`);
+    const violations = await axeViolations(companion);
+    expect(violations, JSON.stringify(violations)).toEqual([]);
+    await companion.setViewport(400, 900);
+    await companion.evaluate(() => document.querySelector('.timeline')?.scrollIntoView());
+    await companion.screenshot(join(shots, `companion-timeline-${kind}.png`));
     await companion.close();
   });
 });
