@@ -1,13 +1,17 @@
 /**
  * Every user-facing string goes through the locale files: each key the code
  * asks for exists, with a message, and nothing in the locale is left unused.
+ * The Chinese locale has every English key, the same placeholders, and no
+ * string left in English.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../..');
-const en = JSON.parse(readFileSync(join(root, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
+type Messages = Record<string, { message: string; placeholders?: Record<string, { content: string }> }>;
+const en = JSON.parse(readFileSync(join(root, 'public/_locales/en/messages.json'), 'utf8')) as Messages;
+const zh = JSON.parse(readFileSync(join(root, 'public/_locales/zh_CN/messages.json'), 'utf8')) as Messages;
 
 function sources(dir: string): string[] {
   return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => {
@@ -38,5 +42,29 @@ describe('the English locale', () => {
     const mentioned = (key: string) => literal.has(key) || code.includes(`'${key}'`) || [...prefixes].some((p) => key.startsWith(p));
     const unused = Object.keys(en).filter((key) => !mentioned(key));
     expect(unused).toEqual([]);
+  });
+});
+
+describe('the Chinese locale (zh_CN)', () => {
+  const placeholdersOf = (m: { message: string; placeholders?: object }) => ({
+    declared: Object.keys(m.placeholders ?? {}).sort(),
+    used: [...new Set([...m.message.matchAll(/\$([A-Za-z0-9_]+)\$/g)].map((x) => x[1]!.toLowerCase()))].sort(),
+  });
+
+  it('has exactly the English keys', () => {
+    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+  });
+
+  it('declares and uses the same placeholders as English, so no substitution goes missing', () => {
+    for (const key of Object.keys(en)) {
+      if (!zh[key]) continue;
+      expect(placeholdersOf(zh[key]), key).toEqual(placeholdersOf(en[key]!));
+      expect(zh[key].placeholders, key).toEqual(en[key]!.placeholders);
+    }
+  });
+
+  it('leaves no string in English: every message has Chinese in it, and none is an English message copied', () => {
+    const english = Object.keys(en).filter((key) => zh[key] && (zh[key].message === en[key]!.message || !/[\u3400-\u9fff]/.test(zh[key].message)));
+    expect(english).toEqual([]);
   });
 });
