@@ -174,6 +174,10 @@ export class Popover implements CardUi {
       },
       opts,
     );
+    // Working in a hover card (opening "more", paging) pins it, so a pointer
+    // that then strays off it does not take it away. Runs after the control's
+    // own handler: a close button has already closed the card.
+    root.addEventListener('click', (e) => e.isTrusted && this.pin(), opts);
     // Focus leaving the card (Tab past its last control, Shift+Tab before its
     // first) closes it, so it never stays over the page focus moved to. Focus
     // that leaves the document (another window, the browser's own UI) keeps it;

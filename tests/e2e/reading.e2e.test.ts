@@ -122,6 +122,19 @@ describe.each(KINDS)('%s', (kind) => {
       await page.waitClosed();
     });
 
+    it('a click inside a hover card ("more") pins it', async () => {
+      const page = await article();
+      await page.hover('DeepSeek', 'less than $6 million');
+      expect(await pinned(page)).toBe('false');
+      const more = await cardPoint(page, '.cp-more');
+      await page.tab.click(more.x, more.y);
+      await until(async () => (await pinned(page)) === 'true', 'the card to be pinned');
+      await page.tab.move(5, 20, 4);
+      await sleep(900);
+      expect((await page.card()).open).toBe(true);
+      await page.closeCard();
+    });
+
     it('the close button unpins and closes it', async () => {
       const page = await article();
       await clickMention(page, 'distillation', 'some evidence');
