@@ -75,7 +75,10 @@ export function migrate(raw: Record<string, unknown>): { raw: Record<string, unk
     version += 1;
     changed = true;
   }
-  return { raw: { ...current, [VERSION_KEY]: SETTINGS_VERSION }, changed: changed || raw[VERSION_KEY] !== SETTINGS_VERSION };
+  // An empty store has nothing to migrate and stays empty (the first save
+  // stamps the version): writing to it at install would race anything else
+  // that writes settings then, and tell a synced account nothing.
+  return { raw: { ...current, [VERSION_KEY]: SETTINGS_VERSION }, changed: changed || (hasAnySetting(raw) && raw[VERSION_KEY] !== SETTINGS_VERSION) };
 }
 
 /** Reads settings from a raw storage snapshot: defaults, overridden by every stored value that is valid. */
@@ -127,6 +130,8 @@ export function planSave(patch: Partial<Settings>): { set: Record<string, unknow
     if (sameValue(value, DEFAULTS[key])) remove.push(key);
     else set[key] = value;
   }
+  // What is stored says which version wrote it, so a later migration knows.
+  if (Object.keys(set).length) set[VERSION_KEY] = SETTINGS_VERSION;
   return { set, remove };
 }
 

@@ -56,7 +56,7 @@ describe('checkHoverDelay', () => {
 
 describe('planSave', () => {
   it('stores only values that differ from the defaults', () => {
-    expect(planSave({ hoverDelayMs: 600, enabled: true })).toEqual({ set: { hoverDelayMs: 600 }, remove: ['enabled'] });
+    expect(planSave({ hoverDelayMs: 600, enabled: true })).toEqual({ set: { hoverDelayMs: 600, [VERSION_KEY]: SETTINGS_VERSION }, remove: ['enabled'] });
   });
 
   it('removes a key that went back to its default', () => {
@@ -76,8 +76,13 @@ describe('migrate', () => {
     expect(migrate(current)).toEqual({ raw: current, changed: false });
   });
 
-  it('stamps an empty store with the current version', () => {
-    expect(migrate({}).raw[VERSION_KEY]).toBe(SETTINGS_VERSION);
+  it('reads an empty store as current and leaves it empty; the first save stamps the version', () => {
+    expect(migrate({})).toEqual({ raw: { [VERSION_KEY]: SETTINGS_VERSION }, changed: false });
+    expect(planSave({ topicsOff: ['x'] }).set[VERSION_KEY]).toBe(SETTINGS_VERSION);
+  });
+
+  it('stamps stored settings that carry no version', () => {
+    expect(migrate({ hoverDelayMs: 700, [VERSION_KEY]: 1 })).toEqual({ raw: { hoverDelayMs: 700, [VERSION_KEY]: SETTINGS_VERSION }, changed: true });
   });
 });
 
