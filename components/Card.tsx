@@ -13,7 +13,7 @@ import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CardView } from '@/lib/protocol';
 import type { Source, Viewpoint } from '@/lib/dataset/schema';
-import { t } from '@/lib/i18n';
+import { t, uiIsEnglish } from '@/lib/i18n';
 import type { TopicColour } from '@/lib/theme';
 import { cardExtras, domainOf, holdersLine, isDescription, sidesOf, sourceKind } from './card-model';
 
@@ -35,6 +35,8 @@ export interface CardProps {
   onMuteTopic: () => void;
   onMuteSite: () => void;
   onOpenSummary: () => void;
+  /** Open the reading companion beside the page (the hover card; not the companion's own card). */
+  onOpenCompanion?: () => void;
   onClose: () => void;
   /** Move focus into the card (keyboard navigation). */
   focusOnOpen: boolean;
@@ -118,14 +120,20 @@ export function Card(props: CardProps): JSX.Element {
           </button>
         </div>
       )}
-      <h2 class="cp-question" id={titleId}>
+      {/* The dataset is English: its text says so to screen readers, and to readers whose browser is in another language. */}
+      <h2 class="cp-question" id={titleId} lang="en">
         {card.question}
       </h2>
-      <p class="cp-asof">{extras.asOf ? t('cardAsOf', [extras.asOf]) : t('cardReviewed', [card.reviewed])}</p>
-      <p class="cp-summary">{card.summary}</p>
+      <p class="cp-asof">
+        {extras.asOf ? t('cardAsOf', [extras.asOf]) : t('cardReviewed', [card.reviewed])}
+        {!uiIsEnglish() && <span class="cp-lang"> · {t('cardInEnglish')}</span>}
+      </p>
+      <p class="cp-summary" lang="en">
+        {card.summary}
+      </p>
       {/* The glance; once "more" is open, the full columns below say the same and more. */}
       {card.viewpoints.length > 0 && !more && (
-        <div class="cp-sides" role="group" aria-label={t('cardViewpoints')}>
+        <div class="cp-sides" role="group" aria-label={t('cardViewpoints')} lang="en">
           <SideGlance side="yes" label={labels.yes} view={yes[0]} />
           <SideGlance side="no" label={labels.no} view={no[0]} />
         </div>
@@ -205,6 +213,11 @@ export function Card(props: CardProps): JSX.Element {
         <button type="button" class="cp-link" onClick={trusted(props.onOpenSummary)}>
           {t('cardOpenSummary')}
         </button>
+        {props.onOpenCompanion && (
+          <button type="button" class="cp-link" onClick={trusted(props.onOpenCompanion)}>
+            {t('cardOpenCompanion')}
+          </button>
+        )}
       </div>
     </div>
   );

@@ -14,6 +14,7 @@ import { TERM_INDEX_KEY, type CardView, type PageFindings, type TermIndex, type 
 import { isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
 import { loadSettings, saveSettings, watchSettings } from '@/lib/settings-store';
 import { restrictedReason } from '@/lib/restricted';
+import { openCompanionPanel } from '@/lib/companion';
 import { t } from '@/lib/i18n';
 import { topicColour } from '@/lib/theme';
 import { cardExtras } from './card-model';
@@ -150,7 +151,7 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   const mentions = f.findings.slice(0, 200);
   return (
     <main class="popup">
-      <Header />
+      <Header tabId={view.tabId} />
       {error && (
         <p class="error" role="alert">
           {error}
@@ -260,15 +261,26 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   );
 }
 
-function Header() {
+function Header({ tabId }: { tabId?: number }) {
   return (
     <div class="head">
       <h1>{t('extName')}</h1>
+      {tabId !== undefined && (
+        <button type="button" class="link" onClick={() => void openCompanion(tabId)}>
+          {t('popupOpenCompanion')}
+        </button>
+      )}
       <button type="button" class="link" onClick={() => void browser.runtime.openOptionsPage()}>
         {t('popupSettings')}
       </button>
     </div>
   );
+}
+
+/** The companion beside the page; where the browser has no panel to open, in a tab that follows this one. */
+async function openCompanion(tabId: number): Promise<void> {
+  if (!(await openCompanionPanel({ tabId }))) await browser.tabs.create({ url: browser.runtime.getURL(`/sidepanel.html?tab=${tabId}`) });
+  window.close();
 }
 
 /**

@@ -12,3 +12,15 @@ export function t(key: string, substitutions?: string | string[]): string {
     return key;
   }
 }
+
+/**
+ * Is the browser's UI in English? The dataset's text is English only: where
+ * the UI is not, the card says so next to the content.
+ */
+export function uiIsEnglish(): boolean {
+  try {
+    return /^en\b/i.test(browser.i18n.getUILanguage());
+  } catch {
+    return true;
+  }
+}

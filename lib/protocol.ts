@@ -92,6 +92,8 @@ export const CONTENT_REQUESTS = {
   muteTopic: v.strictObject({ topicId: TopicId }),
   muteSite: Empty,
   openSummary: Empty,
+  /** Open the reading companion beside the asking tab (from a click in the card). */
+  openCompanion: Empty,
   /** Add the card's code to the asking frame (the first time a card is about to open there). */
   loadCard: Empty,
 };
@@ -119,6 +121,7 @@ export interface ContentReplies {
   muteTopic: null;
   muteSite: null;
   openSummary: null;
+  openCompanion: null;
   loadCard: null;
 }
 

@@ -6,6 +6,7 @@
  * write) or a content script (may only read, report its tab's count, and ask
  * for less of Counterpoint on its own page).
  */
+import { openCompanionPanel } from '@/lib/companion';
 import { browser, type Browser } from 'wxt/browser';
 import { BACKGROUND_REQUESTS, CONTENT_CALLS, fail, ok, parseRequest, type BackgroundHandlers, type Result } from '@/lib/protocol';
 import { isSiteOff, normalizeSite } from '@/lib/settings';
@@ -47,6 +48,17 @@ export function createHandlers(data: DatasetService): Handlers {
         const tab = sender.tab?.id;
         await browser.tabs.create({ url: browser.runtime.getURL(`/popup.html${tab === undefined ? '' : `?tab=${tab}`}`) });
       }
+      return null;
+    },
+    openCompanion: async (_req, sender) => {
+      const tab = sender.tab;
+      if (tab?.id === undefined) throw new DatasetError('No tab to open the companion beside.');
+      // First, with nothing awaited before it: both browsers open panels only
+      // within the click that asked (Chromium carries it through the message).
+      if (await openCompanionPanel({ windowId: tab.windowId })) return null;
+      // Where the browser refuses (Firefox takes no click through a message),
+      // the companion opens in a tab of its own, following this one.
+      await browser.tabs.create({ url: browser.runtime.getURL(`/sidepanel.html?tab=${tab.id}`), index: tab.index + 1 });
       return null;
     },
     loadCard: async (_req, sender) => {

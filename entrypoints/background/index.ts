@@ -9,6 +9,7 @@ import { tabCall } from '@/lib/messaging';
 import { migrateStoredSettings } from '@/lib/settings-store';
 import { DatasetService } from './dataset-service';
 import { createHandlers, route } from './handlers';
+import { openCompanionPanel } from '@/lib/companion';
 
 export default defineBackground(() => {
   const data = new DatasetService();
@@ -23,7 +24,7 @@ export default defineBackground(() => {
   browser.runtime.onMessage.addListener((message: unknown, sender) => route(handlers, message, sender));
 
   browser.commands.onCommand.addListener(async (command, commandTab) => {
-    if (command === 'open-companion') return openCompanion(commandTab?.windowId);
+    if (command === 'open-companion') return void openCompanionPanel({ windowId: commandTab?.windowId });
     const direction = command === 'next-mention' ? 1 : command === 'previous-mention' ? -1 : 0;
     if (!direction) return;
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
@@ -33,14 +34,3 @@ export default defineBackground(() => {
   // Also covers "the bundled version differs from the stored one" on a plain start.
   void data.ensureReady();
 });
-
-/**
- * Opens the reading companion in Chromium's side panel (Firefox opens its
- * sidebar from the `_execute_sidebar_action` command itself). Must run in
- * the command's user gesture, so nothing is awaited before it.
- */
-function openCompanion(windowId: number | undefined): Promise<void> | undefined {
-  const sidePanel = (globalThis as { chrome?: { sidePanel?: { open(options: { windowId: number }): Promise<void> } } }).chrome?.sidePanel;
-  if (!sidePanel || windowId === undefined) return undefined;
-  return sidePanel.open({ windowId }).catch(() => undefined);
-}

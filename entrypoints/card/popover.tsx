@@ -287,6 +287,13 @@ export class Popover implements CardUi {
             this.lastSummary = now;
             this.deps.openSummary();
           }}
+          onOpenCompanion={() => {
+            const now = Date.now();
+            if (now - this.lastSummary < SUMMARY_INTERVAL_MS) return;
+            this.lastSummary = now;
+            this.deps.openCompanion();
+            this.close(false);
+          }}
         />
         <div class="cp-sr" role="status" aria-live="polite">
           {card ? t('cardAnnounce', [topicName, card.question]) : ''}

@@ -84,6 +84,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
       muteTopic: (topicId) => void contentCall('muteTopic', { topicId }),
       muteSite: () => void contentCall('muteSite', {}),
       openSummary: () => void contentCall('openSummary', {}),
+      openCompanion: () => void contentCall('openCompanion', {}),
     },
     async () => (await contentCall('loadCard', {})).ok,
   );

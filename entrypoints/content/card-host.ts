@@ -24,6 +24,7 @@ export interface CardDeps {
   muteTopic: (topicId: string) => void;
   muteSite: () => void;
   openSummary: () => void;
+  openCompanion: () => void;
 }
 
 /** What the card bundle makes. */

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { KINDS, useBrowser } from './fixtures';
 import { axeViolations } from './harness/axe';
 import { findings } from './harness/ext';
+import { CARD_HOST } from './pages/reader';
 import { until } from './harness/until';
 import bundled from '../../lib/dataset/dataset.json' with { type: 'json' };
 
@@ -140,5 +141,24 @@ describe.each(KINDS)('%s', (kind) => {
     await companion.evaluate(() => document.querySelector('.timeline')?.scrollIntoView());
     await companion.screenshot(join(shots, `companion-timeline-${kind}.png`));
     await companion.close();
+  });
+
+  it('the hover card offers “Open beside the page”; a real click on it is acted on (the card closes as the companion opens)', async () => {
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    // Tall enough that the card's last row of actions is on screen for a real click.
+    await page.tab.setViewport(1280, 1400);
+    await page.hover('H800', 'slower links');
+    const button = await page.tab.evaluate((host) => {
+      const root = document.querySelector(host)?.shadowRoot;
+      const b = [...(root?.querySelectorAll('button') ?? [])].find((x) => x.textContent === 'Open beside the page');
+      const r = b?.getBoundingClientRect();
+      return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+    }, CARD_HOST);
+    expect(button, 'the card offers the companion').not.toBeNull();
+    // A real click: the card acts on trusted input only (tests/e2e/attacks.e2e.test.ts shows page clicks do nothing).
+    await page.tab.click(button!.x, button!.y);
+    await page.waitClosed();
+    expect(page.tab.errors).toEqual([]);
   });
 });

@@ -264,6 +264,26 @@ describe('message routing', () => {
     expect((await browser.storage.sync.get('sitesOff')).sitesOff).toEqual(['ads.example.net', 'widgets.example.org']);
   });
 
+  it("opens the companion in the browser's panel beside the asking tab, and in a tab that follows it where the panel is refused", async () => {
+    const handlers = createHandlers(new DatasetService(freshName()));
+    const g = globalThis as { chrome?: unknown };
+    const open = vi.fn(async (_options: { windowId?: number }) => undefined);
+    const create = vi.spyOn(browser.tabs, 'create').mockResolvedValue({} as never);
+    const sender = { ...contentScript(), tab: { id: 7, windowId: 3, index: 2, url: 'https://news.example.com/a' } as never };
+    g.chrome = { sidePanel: { open } };
+    try {
+      expect((await route(handlers, { type: 'openCompanion' }, sender)).ok).toBe(true);
+      expect(open).toHaveBeenCalledWith({ windowId: 3 });
+      expect(create).not.toHaveBeenCalled();
+      open.mockRejectedValueOnce(new Error('sidePanel.open() may only be called in response to a user gesture.'));
+      expect((await route(handlers, { type: 'openCompanion' }, sender)).ok).toBe(true);
+      expect(create).toHaveBeenCalledWith({ url: browser.runtime.getURL('/sidepanel.html?tab=7'), index: 3 });
+    } finally {
+      delete g.chrome;
+      create.mockRestore();
+    }
+  });
+
   it('validates every request against its schema', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
     expect(await route(handlers, { type: 'getCards', topicId: 42 }, contentScript())).toMatchObject({
