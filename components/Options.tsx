@@ -288,6 +288,18 @@ export function Options(): JSX.Element {
             <dd data-testid="dataset-counts">
               {t('optionsCountsValue', [String(info.cards), String(info.sources), String(info.facts), String(info.viewpoints)])}
             </dd>
+            {info.coverage.firstFact && info.coverage.lastFact && (
+              <>
+                <dt>{t('optionsCoverage')}</dt>
+                <dd data-testid="dataset-coverage">{t('optionsCoverageValue', [info.coverage.firstFact, info.coverage.lastFact])}</dd>
+              </>
+            )}
+            {info.coverage.asOfOldest && info.coverage.asOfNewest && (
+              <>
+                <dt>{t('optionsAsOf')}</dt>
+                <dd data-testid="dataset-asof">{t('optionsAsOfValue', [info.coverage.asOfOldest, info.coverage.asOfNewest])}</dd>
+              </>
+            )}
           </dl>
         )}
         <div class="buttons">

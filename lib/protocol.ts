@@ -53,6 +53,8 @@ export interface DatasetInfo {
   facts: number;
   viewpoints: number;
   loadedAt: string;
+  /** The dataset's reach in time: its oldest and newest dated fact, and the range of its cards' as-of dates (null where none is given). */
+  coverage: { firstFact: string | null; lastFact: string | null; asOfOldest: string | null; asOfNewest: string | null };
 }
 
 /** One mention on a page, as the popup lists it. */

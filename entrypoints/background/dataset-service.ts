@@ -13,7 +13,8 @@
  */
 import { browser } from 'wxt/browser';
 import bundledJson from '@/lib/dataset/dataset.json';
-import { DATASET_LIMITS, parseDataset, parseDatasetText, type Dataset } from '@/lib/dataset/schema';
+import { DATASET_LIMITS, parseDataset, parseDatasetText, type Card, type Dataset } from '@/lib/dataset/schema';
+import { dateTime } from '@/lib/timeline';
 import { buildTermIndex } from '@/lib/term-index';
 import { TERM_INDEX_KEY, type CardView, type DatasetInfo, type TermIndex } from '@/lib/protocol';
 import { CounterpointDb, checkIntegrity, inOrder, readDataset, replaceDataset, type MetaRow } from './db';
@@ -129,6 +130,7 @@ export class DatasetService {
       facts: cards.reduce((n, c) => n + c.facts.length, 0),
       viewpoints: cards.reduce((n, c) => n + c.viewpoints.length, 0),
       loadedAt: meta.loadedAt,
+      coverage: coverageOf(cards),
     };
   }
 
@@ -242,4 +244,16 @@ export class DatasetService {
 export async function addNotice(text: string): Promise<void> {
   const stored = ((await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY] as string[] | undefined) ?? [];
   await browser.storage.local.set({ [NOTICES_KEY]: [...stored, `${new Date().toISOString().slice(0, 16).replace('T', ' ')}: ${text}`].slice(-5) });
+}
+
+/** The first and last of some ISO dates (YYYY, YYYY-MM or YYYY-MM-DD), by the first day each names. */
+function span(dates: (string | undefined)[]): [string | null, string | null] {
+  const known = dates.filter((d): d is string => !!d && !Number.isNaN(dateTime(d))).sort((a, b) => dateTime(a) - dateTime(b));
+  return [known[0] ?? null, known[known.length - 1] ?? null];
+}
+
+function coverageOf(cards: readonly Card[]): DatasetInfo['coverage'] {
+  const [firstFact, lastFact] = span(cards.flatMap((c) => c.facts.map((f) => f.date)));
+  const [asOfOldest, asOfNewest] = span(cards.map((c) => (c as { asOf?: string }).asOf));
+  return { firstFact, lastFact, asOfOldest, asOfNewest };
 }

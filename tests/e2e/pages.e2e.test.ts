@@ -128,6 +128,12 @@ describe.each(KINDS)('%s', (kind) => {
       await browser.control.front();
       expect(await options().datasetVersion()).toContain(bundled.version);
       expect(await options().datasetCounts()).toContain(`${bundled.cards.length} cards`);
+      // Its reach in time: the oldest and newest dated facts, and the cards' as-of range.
+      const coverage = await options().tab.evaluate(() => document.querySelector('[data-testid="dataset-coverage"]')?.textContent ?? '');
+      expect(coverage).toMatch(/^\d{4}(-\d{2}){0,2} to \d{4}(-\d{2}){0,2}$/);
+      expect(await options().tab.evaluate(() => document.querySelector('[data-testid="dataset-asof"]')?.textContent ?? '')).toMatch(
+        /^as of \d{4}-\d{2}-\d{2} to as of/,
+      );
       expect(await axeViolations(browser.control)).toEqual([]);
       await browser.control.screenshot(join(shots, `options-${kind}.png`));
     });

@@ -284,6 +284,18 @@ describe('message routing', () => {
     }
   });
 
+  it("reports the dataset's reach in time: oldest and newest dated fact, and the range of as-of dates", async () => {
+    const info = await new DatasetService(freshName()).info();
+    const dates = bundled.cards.flatMap((c) => c.facts.map((f) => f.date).filter((d): d is string => !!d));
+    const first = (d: string) => new Date(`${d}${d.length === 4 ? '-01-01' : d.length === 7 ? '-01' : ''}T00:00:00Z`).getTime();
+    dates.sort((a, b) => first(a) - first(b));
+    expect(info.coverage.firstFact).toBe(dates[0]);
+    expect(info.coverage.lastFact).toBe(dates[dates.length - 1]);
+    const asOf = bundled.cards.map((c) => (c as { asOf?: string }).asOf!).sort();
+    expect(info.coverage.asOfOldest).toBe(asOf[0]);
+    expect(info.coverage.asOfNewest).toBe(asOf[asOf.length - 1]);
+  });
+
   it('validates every request against its schema', async () => {
     const handlers = createHandlers(new DatasetService(freshName()));
     expect(await route(handlers, { type: 'getCards', topicId: 42 }, contentScript())).toMatchObject({
