@@ -26,6 +26,11 @@ import type { Mention } from '../content/scanner';
 
 /** The card's "summary" button opens the popup at most this often. */
 const SUMMARY_INTERVAL_MS = 2000;
+/** At this window width or less, the card is a sheet at the bottom or top (phones). */
+const SHEET_MAX_WIDTH = 520;
+/** Space kept between a sheet and the mention it is for (px). */
+const SHEET_GAP = 12;
+const SHEET_MIN_HEIGHT = 140;
 /**
  * Set (in this extension's storage.local) once the reader dismissed the
  * one-time hint. A page cannot reach extension storage; a content script
@@ -310,7 +315,27 @@ export class Popover implements CardUi {
       getClientRects: () => toLiveRange(mention.range)?.getClientRects() ?? ([] as unknown as DOMRectList),
       contextElement: mention.startNode.parentElement ?? undefined,
     };
-    const update = () =>
+    const update = () => {
+      // A phone-sized window: the card is a sheet along the bottom (or the
+      // top, when the mention is in the lower half), full width, scrolling
+      // inside itself, and never over the text that was tapped.
+      const view = floating.ownerDocument.defaultView;
+      if (view && view.innerWidth <= SHEET_MAX_WIDTH) {
+        const rect = reference.getBoundingClientRect();
+        const below = view.innerHeight - rect.bottom - SHEET_GAP;
+        const above = rect.top - SHEET_GAP;
+        const atTop = above > below;
+        const room = Math.max(SHEET_MIN_HEIGHT, Math.floor(Math.min(view.innerHeight * 0.6, atTop ? above : below)));
+        floating.classList.add('cp-sheet');
+        floating.classList.toggle('cp-sheet-top', atTop);
+        floating.style.left = '0px';
+        floating.style.top = atTop ? '0px' : '';
+        floating.style.bottom = atTop ? '' : '0px';
+        floating.style.setProperty('--cp-max-h', `${room}px`);
+        return;
+      }
+      floating.classList.remove('cp-sheet', 'cp-sheet-top');
+      floating.style.bottom = '';
       void computePosition(reference, floating, {
         strategy: 'fixed',
         placement: 'bottom-start',
@@ -330,6 +355,7 @@ export class Popover implements CardUi {
         floating.style.left = `${x}px`;
         floating.style.top = `${y}px`;
       });
+    };
     this.stopAutoUpdate = autoUpdate(reference, floating, update, { animationFrame: false });
   }
 

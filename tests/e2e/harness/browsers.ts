@@ -112,6 +112,8 @@ export interface Tab {
   url(): string;
   move(x: number, y: number, steps?: number): Promise<void>;
   click(x: number, y: number): Promise<void>;
+  /** A finger's tap (a touch pointer, then the click the browser makes of it). */
+  tap(x: number, y: number): Promise<void>;
   press(key: string): Promise<void>;
   type(text: string): Promise<void>;
   screenshot(path: string): Promise<void>;
@@ -191,6 +193,14 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       url: () => page.url(),
       move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
       click: (x, y) => page.mouse.click(x, y),
+      tap: async (x, y) => {
+        // Through the input pipeline, as a touchscreen does: Chromium makes the tap gesture and its click.
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y }] });
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        await cdp.detach();
+      },
       press: (key) => page.keyboard.press(key),
       type: (text) => page.keyboard.type(text),
       screenshot: async (path) => void (await page.screenshot({ path })),
@@ -277,6 +287,8 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       url: () => page.url(),
       move: (x, y, steps = 1) => page.mouse.move(x, y, { steps }),
       click: (x, y) => page.mouse.click(x, y),
+      // WebDriver BiDi input actions with pointerType "touch".
+      tap: (x, y) => page.touchscreen.tap(x, y),
       // Playwright's "Shift+Tab" chords, spelled out for puppeteer.
       press: async (key) => {
         const parts = key.split('+');
