@@ -14,6 +14,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CardView } from '@/lib/protocol';
 import type { Source, Viewpoint } from '@/lib/dataset/schema';
 import { t, uiIsEnglish } from '@/lib/i18n';
+import { TimeStrip } from './Timeline';
 import type { TopicColour } from '@/lib/theme';
 import { cardExtras, domainOf, holdersLine, isDescription, sidesOf, sourceKind } from './card-model';
 
@@ -172,6 +173,7 @@ export function Card(props: CardProps): JSX.Element {
             </p>
           )}
           <h3 class="cp-h3">{t('cardFacts')}</h3>
+          <TimeStrip facts={card.facts} />
           <ul class="cp-facts">
             {card.facts.map((fact, i) => (
               <li key={i}>

@@ -11,7 +11,7 @@ import type { JSX } from 'preact';
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { t } from '@/lib/i18n';
 import type { TopicColour } from '@/lib/theme';
-import { layoutTimeline, markDates, timelineEvents, type DatedCard, type TimelineMark } from '@/lib/timeline';
+import { dateTime, layoutTimeline, markDates, timelineEvents, type DatedCard, type TimelineMark } from '@/lib/timeline';
 
 export interface TimelineTopic {
   id: string;
@@ -151,5 +151,38 @@ export function Timeline(props: {
         ))}
       </details>
     </figure>
+  );
+}
+
+/**
+ * Where a card's own facts sit in time: a small strip from its first dated
+ * fact to its last, one dot per fact, for the card's "more" view. The facts
+ * list right after it says the same in words, so the strip is one image
+ * with a label for screen readers.
+ */
+export function TimeStrip({ facts, width = 260 }: { facts: readonly { date?: string }[]; width?: number }): JSX.Element | null {
+  const times = facts
+    .map((f) => (f.date ? { date: f.date, time: dateTime(f.date) } : null))
+    .filter((x): x is { date: string; time: number } => !!x && !Number.isNaN(x.time));
+  if (times.length < 2) return null;
+  times.sort((a, b) => a.time - b.time);
+  const first = times[0]!;
+  const last = times[times.length - 1]!;
+  const span = Math.max(1, last.time - first.time);
+  const inset = 6;
+  const xOf = (time: number) => inset + ((time - first.time) / span) * (width - 2 * inset);
+  return (
+    <svg class="cp-strip" width={width} height={30} viewBox={`0 0 ${width} 30`} role="img" aria-label={t('cardTimeStrip', [first.date, last.date])}>
+      <line x1={inset} x2={width - inset} y1={10} y2={10} class="cp-strip-line" />
+      {times.map((x, i) => (
+        <circle key={i} cx={xOf(x.time)} cy={10} r={3.5} class="cp-strip-dot" />
+      ))}
+      <text x={inset} y={27} class="cp-strip-label">
+        {first.date}
+      </text>
+      <text x={width - inset} y={27} class="cp-strip-label" text-anchor="end">
+        {last.date}
+      </text>
+    </svg>
   );
 }

@@ -161,4 +161,37 @@ describe.each(KINDS)('%s', (kind) => {
     await page.waitClosed();
     expect(page.tab.errors).toEqual([]);
   });
+
+  it("the card's “more” view shows where its facts sit in time: one dot per dated fact, first and last date labelled", async () => {
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    await page.tab.setViewport(1280, 1400);
+    const card = await page.hover('H800', 'slower links');
+    const more = await page.tab.evaluate((host) => {
+      const r = document.querySelector(host)!.shadowRoot!.querySelector('.cp-more')!.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    }, CARD_HOST);
+    await page.tab.click(more.x, more.y);
+    const strip = await until(
+      () =>
+        page.tab.evaluate((host) => {
+          const svg = document.querySelector(host)!.shadowRoot!.querySelector('.cp-strip');
+          return svg
+            ? {
+                dots: svg.querySelectorAll('circle').length,
+                labels: [...svg.querySelectorAll('text')].map((x) => x.textContent),
+                name: svg.getAttribute('aria-label'),
+              }
+            : null;
+        }, CARD_HOST),
+      'the time strip',
+    );
+    const dated = bundled.cards
+      .find((c) => c.id === card.cardId)!
+      .facts.map((f) => f.date)
+      .filter((d): d is string => !!d);
+    expect(strip.dots).toBe(dated.length);
+    expect(strip.name).toContain(strip.labels[0]!);
+    expect(strip.name).toContain(strip.labels[1]!);
+  });
 });
