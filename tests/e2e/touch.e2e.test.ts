@@ -46,7 +46,7 @@ describe.each(KINDS)('%s', (kind) => {
           mention: box(range.getBoundingClientRect()),
           buttons: [...(root?.querySelectorAll('button') ?? [])]
             .filter((b) => b.getClientRects().length)
-            .map((b) => [b.getBoundingClientRect().width, b.getBoundingClientRect().height]),
+            .map((b) => [b.getBoundingClientRect().width, b.getBoundingClientRect().height] as [number, number]),
           // The layout viewport: without a scrollbar, which a fixed sheet stops at.
           width: document.documentElement.clientWidth,
         };
