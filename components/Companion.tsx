@@ -178,7 +178,7 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
                   ),
                 )
               }
-              onMuteTopic={() => void muteTopic(topic.id)}
+              onMuteTopic={() => void pageCall('muteTopic', { topicId: topic.id })}
               onMuteSite={() => void muteSite(f.url)}
               onOpenSummary={() => document.querySelector('.counts')?.scrollIntoView()}
               onClose={() => setCardHidden(true)}
@@ -265,11 +265,6 @@ function CardFrame({ children }: { children: JSX.Element }) {
 
 const IN_FLOW = `:host { display: flow-root !important; position: relative !important; width: auto !important; height: auto !important; z-index: auto !important; }
 .cp-card { max-width: none; max-height: none; box-shadow: none; }`;
-
-async function muteTopic(topicId: string): Promise<void> {
-  const settings = await loadSettings();
-  if (!settings.topicsOff.includes(topicId)) await saveSettings({ topicsOff: [...settings.topicsOff, topicId] });
-}
 
 async function muteSite(url: string): Promise<void> {
   const site = normalizeSite(new URL(url).hostname);

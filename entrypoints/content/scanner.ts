@@ -390,11 +390,7 @@ export class Scanner {
         const c = candidates[i]!;
         own.push({ ...c, start: c.start - from, end: c.end - from });
       }
-      const hits: CueHit[] = [];
-      for (let h = firstHitFrom(cueHits, from); h < cueHits.length && cueHits[h]!.start < to; h++) {
-        const hit = cueHits[h]!;
-        hits.push({ name: hit.name, start: hit.start - from, end: hit.end - from });
-      }
+      const hits = hitsWithin(cueHits, from, to);
       const seg = segmentAt(batch, s);
       this.resolve(this.recordFor(seg), seg, { candidates: own, cues: new Set(hits.map((x) => x.name)), cueHits: hits }, 0);
     }
@@ -425,11 +421,7 @@ export class Scanner {
       const from = batch.starts[s]!;
       const to = batch.ends[s]!;
       // A batch of one segment (the usual case for a huge text) keeps its hits as they are.
-      const hits: CueHit[] = batch.blocks.length === 1 && from === 0 ? cueHits : [];
-      for (let h = hits === cueHits ? cueHits.length : firstHitFrom(cueHits, from); h < cueHits.length && cueHits[h]!.start < to; h++) {
-        const hit = cueHits[h]!;
-        hits.push({ name: hit.name, start: hit.start - from, end: hit.end - from });
-      }
+      const hits = batch.blocks.length === 1 && from === 0 ? cueHits : hitsWithin(cueHits, from, to);
       const seg = segmentAt(batch, s);
       const record = this.recordFor(seg);
       const cues = new Set(hits.map((x) => x.name));
@@ -772,8 +764,18 @@ function* windows(text: string): Generator<{ start: number; end: number }> {
   }
 }
 
+/** The cue hits starting in [from, to), with offsets from `from` (one segment's hits out of its batch's). */
+function hitsWithin(cueHits: readonly CueHit[], from: number, to: number): CueHit[] {
+  const hits: CueHit[] = [];
+  for (let h = firstHitFrom(cueHits, from); h < cueHits.length && cueHits[h]!.start < to; h++) {
+    const hit = cueHits[h]!;
+    hits.push({ name: hit.name, start: hit.start - from, end: hit.end - from });
+  }
+  return hits;
+}
+
 /** Index of the first cue hit starting at or after `offset` (hits are in order). */
-function firstHitFrom(hits: CueHit[], offset: number): number {
+function firstHitFrom(hits: readonly CueHit[], offset: number): number {
   let lo = 0;
   let hi = hits.length;
   while (lo < hi) {
