@@ -25,16 +25,49 @@ export function probe<T>(tab: Tab, op: 'names' | 'emphasis' | 'stats' | 'call', 
   return tab.evaluate(
     ({ op, arg }) =>
       new Promise<T>((done, fail) => {
-        const id = Math.random().toString(36).slice(2);
+        const pending = new Map<string, 'ping' | 'answer'>();
+        // Recorded before the dispatch: the reply can arrive inside it.
+        const ask = (kind: 'ping' | 'answer', what: string, value?: unknown) => {
+          const id = Math.random().toString(36).slice(2);
+          pending.set(id, kind);
+          window.dispatchEvent(new CustomEvent('counterpoint-e2e', { detail: JSON.stringify({ id, op: what, arg: value }) }));
+        };
+        let answered = false;
+        const timer = setTimeout(() => {
+          stop();
+          fail(new Error(`the content script did not answer the ${op} probe`));
+        }, 5000);
+        const stop = () => {
+          clearInterval(retry);
+          clearTimeout(timer);
+          window.removeEventListener('counterpoint-e2e-reply', on);
+        };
         const on = (e: Event) => {
           const reply = JSON.parse(String((e as CustomEvent<string>).detail)) as { id: string; value: T };
-          if (reply.id !== id) return;
-          window.removeEventListener('counterpoint-e2e-reply', on);
-          done(reply.value);
+          const kind = pending.get(reply.id);
+          if (!kind || answered) return;
+          if (kind === 'answer') {
+            answered = true;
+            stop();
+            done(reply.value);
+          } else {
+            // The script is listening: now the call, which has effects, goes out once.
+            clearInterval(retry);
+            pending.clear();
+            ask('answer', op, arg);
+          }
+        };
+        // The content script may not be listening yet (it starts when the
+        // document is idle), so ask again every 50 ms until it answers. A read
+        // is simply asked again; a call waits for a read to come back first.
+        const send = () => {
+          if (op === 'call') ask('ping', 'stats');
+          else ask('answer', op, arg);
         };
         window.addEventListener('counterpoint-e2e-reply', on);
-        window.dispatchEvent(new CustomEvent('counterpoint-e2e', { detail: JSON.stringify({ id, op, arg }) }));
-        setTimeout(() => fail(new Error(`the content script did not answer the ${op} probe`)), 5000);
+        // Started before the first ask: a reply can arrive inside dispatchEvent, and stop() clears it.
+        const retry = setInterval(send, 50);
+        send();
       }),
     { op, arg },
   );
@@ -188,11 +221,29 @@ export class ReaderPage {
   }
 
   /** Waits for an open card (with content) and returns it. */
-  openCard(what = 'the card'): Promise<CardState> {
-    return until(async () => {
+  async openCard(what = 'the card'): Promise<CardState> {
+    await until(async () => {
       const s = await this.card();
       return s.open && s.cardId ? s : null;
     }, what);
+    // Then at rest: the same box 60 ms apart (placement settles over a frame
+    // or two as the card measures itself, and it slides 2 px in), so a test
+    // that clicks inside it hits what it aimed at. Timers, not animation
+    // frames: a tab in the background gets no frames in Firefox.
+    await until(
+      () =>
+        this.tab.evaluate(async (selector) => {
+          const box = () => {
+            const r = document.querySelector(selector)?.shadowRoot?.querySelector('.cp-card')?.getBoundingClientRect();
+            return r ? [r.left, r.top, r.width, r.height].join() : null;
+          };
+          const a = box();
+          await new Promise((done) => setTimeout(done, 60));
+          return a !== null && a === box();
+        }, CARD_HOST),
+      `${what} at rest`,
+    );
+    return this.card();
   }
 
   /** Hovers a mention the way a reader does (approach, then rest) and waits for its card. */
