@@ -7,6 +7,10 @@ import preact from '@preact/preset-vite';
  */
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
+  // Every import is written out. Auto-imports put each export of components/
+  // in scope everywhere, where a component named like a DOM global (a
+  // `Document` view) silently replaced that global in the content script.
+  imports: false,
   // `npm run zip` also writes the sources zip that AMO review asks for: the
   // code and lock that rebuild the Firefox build exactly, without test and
   // benchmark output or screenshots.

@@ -10,6 +10,7 @@ import { migrateStoredSettings } from '@/lib/settings-store';
 import { DatasetService } from './dataset-service';
 import { createHandlers, route } from './handlers';
 import { openCompanionPanel } from '@/lib/companion';
+import { defineBackground } from 'wxt/utils/define-background';
 
 export default defineBackground(() => {
   const data = new DatasetService();

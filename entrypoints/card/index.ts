@@ -6,6 +6,7 @@
  */
 import { CARD_UI_KEY, type CardUiFactory } from '../content/card-host';
 import { Popover } from './popover';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 
 export default defineUnlistedScript(() => {
   const factory: CardUiFactory = (deps) => new Popover(deps);

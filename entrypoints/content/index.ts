@@ -3,6 +3,7 @@
  * `./app.ts`; this file only declares where it runs.
  */
 import { run } from './app';
+import { defineContentScript } from 'wxt/utils/define-content-script';
 
 export default defineContentScript({
   matches: ['<all_urls>'],
