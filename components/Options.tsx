@@ -323,6 +323,15 @@ export function Options(): JSX.Element {
           </button>
         </div>
       </section>
+      <section aria-labelledby="h-privacy">
+        <h2 id="h-privacy">{t('optionsPrivacy')}</h2>
+        <p class="hint">{t('optionsPrivacySummary')}</p>
+        <p>
+          <a href={browser.runtime.getURL('/privacy.html')} target="_blank" rel="noreferrer" data-testid="privacy-link">
+            {t('optionsPrivacyLink')}
+          </a>
+        </p>
+      </section>
     </main>
   );
 }

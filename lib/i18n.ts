@@ -24,3 +24,13 @@ export function uiIsEnglish(): boolean {
     return true;
   }
 }
+
+/**
+ * The language the extension's pages are shown in: the locale file the
+ * browser chose (its `langTag`), which is not always the browser's own
+ * language (a French browser gets the English strings).
+ */
+export function pageLanguage(): string {
+  const tag = t('langTag');
+  return tag === 'langTag' ? 'en' : tag;
+}
