@@ -129,6 +129,11 @@ export interface Tab {
 export interface SessionOptions {
   extension?: boolean;
   colorScheme?: 'light' | 'dark';
+  /**
+   * The browser's own language (its UI, so the extension's too), e.g. 'zh-CN'.
+   * Firefox needs that language's pack: Debian's firefox-esr-l10n-* package.
+   */
+  locale?: string;
 }
 
 export interface Session {
@@ -165,7 +170,9 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
     headless: true,
     viewport: { width: 1280, height: 900 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.locale ? { locale: options.locale } : {}),
     args: [
+      ...(options.locale ? [`--lang=${options.locale}`] : []),
       ...CHROMIUM_FLAGS,
       // Quiet the browser's own services, so what the proxy sees is ours or nothing.
       '--disable-default-apps',
@@ -273,6 +280,7 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       'layout.css.prefers-color-scheme.content-override': options.colorScheme === 'dark' ? 0 : 1,
       // Unload the event page after 2 s idle, so the tests can exercise waking it.
       'extensions.background.idle.timeout': 2000,
+      ...(options.locale ? { 'intl.locale.requested': options.locale, 'intl.accept_languages': options.locale } : {}),
     },
   });
   if (withExt) await browser.installExtension(EXTENSIONS.firefox);
