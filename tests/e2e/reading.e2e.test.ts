@@ -68,6 +68,60 @@ describe.each(KINDS)('%s, dark', (kind) => {
     console.log(`[${kind} dark] card edge ${edge} on page ${bg}: ${ratio.toFixed(2)}:1`);
     expect(ratio).toBeGreaterThanOrEqual(3);
   });
+
+  it('the companion is dark too: a dark surface, readable list and card, its timeline axe-clean; in forced colours its marks use system colours', async () => {
+    const page = await browser.open('/demo-article.html');
+    await page.settled(10);
+    const tabId = await browser.tabId('/demo-article.html');
+    const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
+    await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
+    const colours = () =>
+      companion.evaluate(() => {
+        const bg = getComputedStyle(document.body).backgroundColor;
+        const li = document.querySelector('.mentions li')!;
+        const card = document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card');
+        return {
+          bg,
+          item: getComputedStyle(li).color,
+          card: card ? getComputedStyle(card).backgroundColor : null,
+          cardText: card ? getComputedStyle(card).color : null,
+        };
+      });
+    const dark = await until(async () => {
+      const c = await colours();
+      return c.card ? c : null;
+    }, 'the companion to show a card');
+    const lum = (c: string) => contrast(c, 'rgb(0, 0, 0)');
+    console.log(
+      `[${kind} dark] companion: page ${dark.bg}, list text ${dark.item} (${contrast(dark.item, dark.bg).toFixed(1)}:1), card ${dark.card} / ${dark.cardText}`,
+    );
+    // Dark: the surfaces are near black (under 2:1 against black), the text on them 4.5:1 or more.
+    expect(lum(dark.bg)).toBeLessThan(2);
+    expect(lum(dark.card!)).toBeLessThan(2);
+    expect(contrast(dark.item, dark.bg)).toBeGreaterThanOrEqual(4.5);
+    expect(contrast(dark.cardText!, dark.card!)).toBeGreaterThanOrEqual(4.5);
+    await companion.evaluate(() => (document.querySelectorAll('.switch button')[1] as HTMLElement).click());
+    await until(() => companion.evaluate(() => document.querySelectorAll('.timeline .mark').length > 3), 'the timeline');
+    const violations = await axeViolations(companion);
+    expect(violations, JSON.stringify(violations)).toEqual([]);
+    if (companion.forcedColors) {
+      await companion.forcedColors(true);
+      const forced = await companion.evaluate(() => {
+        const probe = document.createElement('span');
+        probe.style.color = 'CanvasText';
+        document.body.append(probe);
+        const canvasText = getComputedStyle(probe).color;
+        probe.remove();
+        const circle = document.querySelector('.timeline .mark circle')!;
+        return { canvasText, fill: getComputedStyle(circle).fill, text: getComputedStyle(document.body).color };
+      });
+      expect(forced.fill).toBe(forced.canvasText);
+      expect(forced.text).toBe(forced.canvasText);
+      expect(await axeViolations(companion), 'axe in forced colours').toEqual([]);
+      await companion.forcedColors(false);
+    }
+    await companion.close();
+  });
 });
 
 describe.each(KINDS)('%s', (kind) => {
