@@ -2,7 +2,8 @@
  * The popup, the toolbar badge and the settings page, in both browsers:
  * what the popup summarises and its switches and states, the badge as the
  * page changes, dataset import (bad files change nothing), export and reset,
- * site list, styles, hover delay, accessibility and screenshots.
+ * site list, styles, hover delay, the privacy policy page, accessibility and
+ * screenshots.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -136,6 +137,30 @@ describe.each(KINDS)('%s', (kind) => {
       );
       expect(await axeViolations(browser.control)).toEqual([]);
       await browser.control.screenshot(join(shots, `options-${kind}.png`));
+    });
+
+    it('links the privacy policy, which the extension shows from docs/privacy.md', async () => {
+      await browser.control.front();
+      const href = await browser.control.evaluate(() => document.querySelector('[data-testid="privacy-link"]')?.getAttribute('href') ?? '');
+      expect(href).toBe(`${browser.session.extensionOrigin}/privacy.html`);
+      const policy = await browser.session.openExtension('privacy.html');
+      const shown = await until(
+        () =>
+          policy.evaluate(() => {
+            const h1 = document.querySelector('h1')?.textContent;
+            return h1
+              ? { h1, lang: document.documentElement.lang, tables: document.querySelectorAll('table').length, text: document.body.textContent ?? '' }
+              : null;
+          }),
+        'the policy',
+      );
+      const source = readFileSync(join(root, 'docs/privacy.md'), 'utf8');
+      expect(shown.h1).toBe(/^# (.+)$/m.exec(source)![1]);
+      expect(shown.lang).toBe('en');
+      expect(shown.tables).toBe(2);
+      for (const heading of source.matchAll(/^## (.+)$/gm)) expect(shown.text).toContain(heading[1]);
+      expect(await axeViolations(policy)).toEqual([]);
+      await policy.close();
     });
 
     it.each([

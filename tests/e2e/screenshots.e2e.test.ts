@@ -128,71 +128,72 @@ for (const scheme of SCHEMES) {
       await popup.close();
     });
 
-    it.runIf(scheme === 'light')('store pictures at 1280×800: the popup over its page, the companion beside its article, the settings', async () => {
-      await dismissHint();
-      const page = await article(1280, 800);
-      await disputeCard(page);
-      await page.tab.screenshot(join(store, `1-card-${kind}.png`));
-      await page.closeCard();
-      await page.tab.evaluate(() => {
-        const p = [...document.querySelectorAll('p')].find((e) => e.textContent?.includes('less than $6 million'));
-        p?.scrollIntoView({ block: 'start', behavior: 'instant' });
-        window.scrollBy(0, -120);
+    if (scheme === 'light')
+      it('store pictures at 1280×800: the popup over its page, the companion beside its article, the settings', async () => {
+        await dismissHint();
+        const page = await article(1280, 800);
+        await disputeCard(page);
+        await page.tab.screenshot(join(store, `1-card-${kind}.png`));
+        await page.closeCard();
+        await page.tab.evaluate(() => {
+          const p = [...document.querySelectorAll('p')].find((e) => e.textContent?.includes('less than $6 million'));
+          p?.scrollIntoView({ block: 'start', behavior: 'instant' });
+          window.scrollBy(0, -120);
+        });
+        await sleep(300);
+        await page.tab.screenshot(join(parts, `article-1280-${kind}.png`));
+        const tabId = await browser.tabId('/demo-article.html');
+        const popup = await PopupPage.open(browser.session, tabId);
+        await popup.tab.setViewport(380, 600);
+        await until(async () => (await popup.topics()).length === 3, 'the popup’s three topics');
+        await sleep(200);
+        await popup.screenshot(join(parts, `popup-${kind}.png`));
+        await popup.close();
+        await compose(
+          browser.control,
+          1280,
+          800,
+          [
+            { file: join(parts, `article-1280-${kind}.png`), x: 0, y: 0 },
+            { file: join(parts, `popup-${kind}.png`), x: 1280 - 380 - 16, y: 8, raised: true },
+          ],
+          join(store, `2-popup-${kind}.png`),
+        );
+
+        await page.tab.front();
+        await page.tab.setViewport(880, 800);
+        await sleep(300);
+        await page.tab.screenshot(join(parts, `article-880-${kind}.png`));
+        const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
+        await companion.setViewport(400, 800);
+        await until(
+          () =>
+            companion.evaluate(
+              () => document.querySelectorAll('.mentions li').length > 0 && !!document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card'),
+            ),
+          'the companion with a card',
+        );
+        await sleep(300);
+        await companion.screenshot(join(parts, `companion-${kind}.png`));
+        await companion.close();
+        await compose(
+          browser.control,
+          1280,
+          800,
+          [
+            { file: join(parts, `article-880-${kind}.png`), x: 0, y: 0 },
+            { file: join(parts, `companion-${kind}.png`), x: 880, y: 0, raised: true },
+          ],
+          join(store, `3-companion-${kind}.png`),
+        );
+
+        await browser.control.front();
+        await browser.control.setViewport(1280, 800);
+        await until(() => browser.control.evaluate(() => !!document.querySelector('[data-testid="dataset-version"]')), 'the settings page');
+        await browser.control.screenshot(join(store, `4-settings-${kind}.png`));
+        for (const name of ['1-card', '2-popup', '3-companion', '4-settings'])
+          expect(pngSize(join(store, `${name}-${kind}.png`)), name).toEqual({ width: 1280, height: 800 });
       });
-      await sleep(300);
-      await page.tab.screenshot(join(parts, `article-1280-${kind}.png`));
-      const tabId = await browser.tabId('/demo-article.html');
-      const popup = await PopupPage.open(browser.session, tabId);
-      await popup.tab.setViewport(380, 600);
-      await until(async () => (await popup.topics()).length === 3, 'the popup’s three topics');
-      await sleep(200);
-      await popup.screenshot(join(parts, `popup-${kind}.png`));
-      await popup.close();
-      await compose(
-        browser.control,
-        1280,
-        800,
-        [
-          { file: join(parts, `article-1280-${kind}.png`), x: 0, y: 0 },
-          { file: join(parts, `popup-${kind}.png`), x: 1280 - 380 - 16, y: 8, raised: true },
-        ],
-        join(store, `2-popup-${kind}.png`),
-      );
-
-      await page.tab.front();
-      await page.tab.setViewport(880, 800);
-      await sleep(300);
-      await page.tab.screenshot(join(parts, `article-880-${kind}.png`));
-      const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
-      await companion.setViewport(400, 800);
-      await until(
-        () =>
-          companion.evaluate(
-            () => document.querySelectorAll('.mentions li').length > 0 && !!document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card'),
-          ),
-        'the companion with a card',
-      );
-      await sleep(300);
-      await companion.screenshot(join(parts, `companion-${kind}.png`));
-      await companion.close();
-      await compose(
-        browser.control,
-        1280,
-        800,
-        [
-          { file: join(parts, `article-880-${kind}.png`), x: 0, y: 0 },
-          { file: join(parts, `companion-${kind}.png`), x: 880, y: 0, raised: true },
-        ],
-        join(store, `3-companion-${kind}.png`),
-      );
-
-      await browser.control.front();
-      await browser.control.setViewport(1280, 800);
-      await until(() => browser.control.evaluate(() => !!document.querySelector('[data-testid="dataset-version"]')), 'the settings page');
-      await browser.control.screenshot(join(store, `4-settings-${kind}.png`));
-      for (const name of ['1-card', '2-popup', '3-companion', '4-settings'])
-        expect(pngSize(join(store, `${name}-${kind}.png`)), name).toEqual({ width: 1280, height: 800 });
-    });
 
     it('the settings page, with every control at the 14 px body size', async () => {
       await browser.control.front();
