@@ -62,7 +62,9 @@ export default defineConfig({
     // The end-to-end build only: Firefox's remote protocol cannot navigate a tab
     // to an extension page, so the tests reach the popup and settings pages by
     // navigating from the loopback test server. Release builds expose nothing.
-    ...(mode === 'e2e' ? { web_accessible_resources: [{ resources: ['popup.html', 'options.html', 'sidepanel.html', 'privacy.html'], matches: ['http://127.0.0.1/*'] }] } : {}),
+    ...(mode === 'e2e'
+      ? { web_accessible_resources: [{ resources: ['popup.html', 'options.html', 'sidepanel.html', 'privacy.html'], matches: ['http://127.0.0.1/*'] }] }
+      : {}),
     content_security_policy: {
       extension_pages: "script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
     },
