@@ -45,24 +45,32 @@ export async function startProxy(allowedHost: string): Promise<RecordingProxy> {
       { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
+        up.on('error', () => res.destroy());
         up.pipe(res);
       },
     );
     upstream.on('error', () => {
-      res.writeHead(502);
-      res.end();
+      if (res.headersSent) res.destroy();
+      else res.writeHead(502).end();
     });
+    // A browser drops connections when a tab closes or navigates mid-request:
+    // that ends this exchange, never the test run (an unhandled ECONNRESET did).
+    req.on('error', () => upstream.destroy());
+    res.on('error', () => upstream.destroy());
     req.pipe(upstream);
   });
   // TLS tunnels (https, wss) are never allowed: record the host and refuse.
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
     log.push({ method: 'CONNECT', url: req.url ?? '', allowed: false, from: '' });
+    socket.on('error', () => socket.destroy());
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
   server.on('connection', (s: Socket) => {
     sockets.add(s);
+    s.on('error', () => s.destroy());
     s.on('close', () => sockets.delete(s));
   });
+  server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   return {
     port: (server.address() as AddressInfo).port,
