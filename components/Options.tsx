@@ -61,10 +61,14 @@ export function Options(): JSX.Element {
   }, []);
 
   const save = async (patch: Partial<Settings>, saved: Status = { kind: 'ok', text: t('optionsSaved') }) => {
+    // Shown at once, so the controls match what was chosen before the storage
+    // event returns; put back from storage if the save fails.
+    setSettings((current) => current && { ...current, ...patch });
     try {
       await saveSettings(patch);
       setStatus(saved);
     } catch (e) {
+      setSettings(await loadSettings());
       setStatus({ kind: 'error', text: (e as Error).message });
     }
   };

@@ -104,10 +104,16 @@ export function Popup({ tabParam }: { tabParam: number | null }): JSX.Element {
   }, [findings, topics]);
 
   const save = async (patch: Partial<Settings>) => {
+    // Shown at once: the switch's state must match what the reader clicked
+    // before the storage event comes back, or a re-render in between (the
+    // findings poll) puts the old value back under their pointer and the
+    // next click undoes the first.
+    setSettings((current) => current && { ...current, ...patch });
     try {
       setError('');
       await saveSettings(patch);
     } catch (e) {
+      setSettings(await loadSettings());
       setError((e as Error).message);
     }
   };

@@ -79,7 +79,15 @@ describe.each(KINDS)('%s', (kind) => {
       await popup.toggleTopic('export-controls');
       await until(async () => (await page.topicTexts('export-controls')).length === 0, 'export-control highlights to go');
       await popup.toggleTopic('export-controls');
-      await until(async () => (await page.topicTexts('export-controls')).length === before, 'export-control highlights to return');
+      let after = -1;
+      await until(
+        async () => (after = (await page.topicTexts('export-controls')).length) >= before,
+        `export-control highlights to return (${before} before)`,
+      ).catch(async (error: Error) => {
+        const stored = await getSync(browser.control);
+        const shown = await popup.tab.evaluate(() => (document.querySelector('input[data-topic="export-controls"]') as HTMLInputElement).checked);
+        throw new Error(`${error.message}; now ${after}, stored ${JSON.stringify(stored)}, switch checked ${shown}`);
+      });
       await popup.close();
     });
 
