@@ -65,6 +65,10 @@ export function useBrowser(kind: Kind, options: SessionOptions = {}): BrowserFix
   let control: Tab | null = null;
   let opened: Tab[] = [];
   beforeAll(async () => {
+    // Files share their worker's modules (vitest.e2e.config.ts): a list of
+    // browsers read in another project's worker would test the wrong one.
+    const project = process.env.E2E_BROWSER;
+    if (project && project !== kind) throw new Error(`the ${project} project was about to test ${kind}: KINDS was read in another project's worker`);
     session = await launch(kind, testSite.server(), options);
     if (options.extension !== false) control = await controlPage(session);
   }, 90_000);
