@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { KINDS, useBrowser } from './fixtures';
 import { axeViolations } from './harness/axe';
 import { findings } from './harness/ext';
+import { openCompanionBeside } from './pages/companion';
 import { CARD_HOST } from './pages/reader';
 import { until } from './harness/until';
 import bundled from '../../lib/dataset/dataset.json' with { type: 'json' };
@@ -21,14 +22,7 @@ mkdirSync(shots, { recursive: true });
 describe.each(KINDS)('%s', (kind) => {
   const browser = useBrowser(kind);
 
-  const openCompanion = async () => {
-    const page = await browser.open('/demo-article.html');
-    await page.settled(10);
-    const tabId = await browser.tabId('/demo-article.html');
-    const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
-    await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
-    return { page, tabId, companion };
-  };
+  const openCompanion = () => openCompanionBeside(browser);
 
   /** The list items' text, the index of the one marked as being read, and the card's question. */
   const read = (companion: Awaited<ReturnType<typeof openCompanion>>['companion']) =>

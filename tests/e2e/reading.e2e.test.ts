@@ -19,6 +19,7 @@ import { axeViolations, WCAG_TAGS } from './harness/axe';
 import type { Tab } from './harness/browsers';
 import { getSync, setSync, toTab } from './harness/ext';
 import { sleep, until } from './harness/until';
+import { openCompanionBeside } from './pages/companion';
 import { OptionsPage } from './pages/options';
 import { CARD_HOST, probe, type ReaderPage } from './pages/reader';
 
@@ -99,11 +100,7 @@ describe.each(KINDS)('%s, dark', (kind) => {
   });
 
   it('the companion is dark too: a dark surface, readable list and card, its timeline axe-clean', async () => {
-    const page = await browser.open('/demo-article.html');
-    await page.settled(10);
-    const tabId = await browser.tabId('/demo-article.html');
-    const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
-    await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
+    const { companion } = await openCompanionBeside(browser);
     const colours = () =>
       companion.evaluate(() => {
         const bg = getComputedStyle(document.body).backgroundColor;
@@ -169,11 +166,7 @@ describe.each(KINDS)('%s, forced colours', (kind) => {
   });
 
   it('the companion: its text and the timeline’s marks use system colours, and it stays axe-clean', async () => {
-    const page = await browser.open('/demo-article.html');
-    await page.settled(10);
-    const tabId = await browser.tabId('/demo-article.html');
-    const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
-    await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
+    const { companion } = await openCompanionBeside(browser);
     await companion.evaluate(() => (document.querySelectorAll('.switch button')[1] as HTMLElement).click());
     await until(() => companion.evaluate(() => document.querySelectorAll('.timeline .mark').length > 3), 'the timeline');
     const canvasText = await systemColour(companion, 'CanvasText');
