@@ -181,6 +181,12 @@ export class BatchCollector {
   private boundary = true;
   /** The text appended last, to tell glued words from words set apart. */
   private lastText: Text | null = null;
+  /** Its data and parent element, read once. */
+  private lastData = '';
+  private appendedParent: Element | null = null;
+  /** The parent of the text met last, and that parent's block. */
+  private lastParent: Element | null = null;
+  private lastBlock: Block | null = null;
 
   constructor(
     private readonly root: Node,
@@ -226,14 +232,22 @@ export class BatchCollector {
       const text = node as Text;
       const data = text.data;
       node = walker.nextNode();
-      // Most text sits right in its block (a <p>), or one or two inline elements down.
-      let block: Block | null = text.parentElement;
-      while (block && INLINE_TAGS.has((block as Element).localName)) block = (block as Element).parentElement;
-      if (!block) block = blockOf(text);
+      // Most text sits right in its block (a <p>), or one or two inline
+      // elements down; runs of text share a parent, whose block is kept.
+      const parent = text.parentElement;
+      let block: Block | null;
+      if (parent === this.lastParent) block = this.lastBlock;
+      else {
+        block = parent;
+        while (block && INLINE_TAGS.has((block as Element).localName)) block = (block as Element).parentElement;
+        if (!block) block = blockOf(text);
+        this.lastParent = parent;
+        this.lastBlock = block;
+      }
       if (!block || !data) continue;
-      if (!/\S/.test(data)) {
+      if (!hasNonSpace(data)) {
         // Whitespace between inline elements still separates words.
-        if (this.open >= 0 && !boundary && block === this.openBlock) this.append(text, data);
+        if (this.open >= 0 && !boundary && block === this.openBlock) this.append(text, data, parent);
         continue;
       }
       if (this.open < 0 || boundary || block !== this.openBlock) {
@@ -243,13 +257,13 @@ export class BatchCollector {
           this.startSegment(block);
           this.node = node;
           this.boundary = false;
-          this.append(text, data);
+          this.append(text, data, parent);
           return full;
         }
         this.startSegment(block);
       }
       boundary = false;
-      this.append(text, data);
+      this.append(text, data, parent);
     }
     this.node = null;
     this.boundary = boundary;
@@ -269,18 +283,21 @@ export class BatchCollector {
     batch.firstNode.push(batch.nodes.length);
   }
 
-  private append(text: Text, data: string): void {
+  private append(text: Text, data: string, parent: Element | null): void {
     // Two texts glued without a space across an element edge: one word
     // ("Deep<b>Seek</b>"), unless the page sets them apart on screen (a
     // headline link and its source label, "…export curbs" + "ChipWire").
     const last = this.lastText;
-    if (this.open >= 0 && last && this.batch.nodes.length > this.batch.firstNode[this.open]! && last.parentNode !== text.parentNode) {
-      if (isWordChar(last.data.charCodeAt(last.data.length - 1)) && isWordChar(data.charCodeAt(0)) && setApart(last, text)) {
+    if (this.open >= 0 && last && this.batch.nodes.length > this.batch.firstNode[this.open]! && this.appendedParent !== parent) {
+      const lastData = this.lastData;
+      if (isWordChar(lastData.charCodeAt(lastData.length - 1)) && isWordChar(data.charCodeAt(0)) && setApart(last, text)) {
         this.parts.push(' ');
         this.length += 1;
       }
     }
     this.lastText = text;
+    this.lastData = data;
+    this.appendedParent = parent;
     this.batch.nodes.push(text);
     this.batch.nodeStarts.push(this.length);
     this.parts.push(data);
@@ -341,32 +358,48 @@ function nextOutside(walker: TreeWalker, root: Node): Node | null {
 }
 
 /**
+ * What the visibility checks of one scan turn have learnt, shared between
+ * the mentions of that turn (styles may change between turns): per element,
+ * whether its text is shown, and whether it is a clipping box of its own.
+ */
+export class ShownCache {
+  readonly shown = new Map<Element, boolean>();
+  /** Is the element a box of a pixel or less that clips its content away? */
+  readonly clips = new Map<Element, boolean>();
+}
+
+/**
  * Can a reader see this element's text? Not when it is not rendered, is
  * transparent or invisible (`checkVisibility`), or is clipped away to nothing
  * the way screen-reader-only text is (`.sr-only`: absolutely positioned, a
  * 1 px box, overflow hidden or clipped). Checked for the text a mention sits
- * in, not for every node.
+ * in, not for every node; the ancestors it looks at are shared by the
+ * mentions of a page, so each is measured once a turn.
  */
-export function isShown(el: Element, cache: Map<Element, boolean>): boolean {
-  const known = cache.get(el);
+export function isShown(el: Element, cache: ShownCache): boolean {
+  const known = cache.shown.get(el);
   if (known !== undefined) return known;
   let shown = typeof el.checkVisibility !== 'function' || el.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: false });
-  // Clipping: the element itself or one of a few ancestors (the sr-only idioms
-  // wrap text in a span or two, in a box of 1 px). The box size is the cheap
-  // sign; only such a box has its computed style asked.
-  for (let a: Element | null = el, i = 0; shown && a && i < 4; a = a.parentElement, i++) {
-    const box = a as HTMLElement;
-    if ((box.offsetWidth <= 1 && box.offsetHeight <= 1) || box.offsetWidth === undefined) {
-      if (clippedAway(a)) shown = false;
+  if (shown) {
+    const rect = el.getBoundingClientRect();
+    // Moved off the page's top or left edge (left: -9999px), where no scrolling reaches.
+    const view = el.ownerDocument.defaultView;
+    if (view && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0) && (rect.width > 0 || rect.height > 0)) shown = false;
+    // Clipping: the element itself or one of a few ancestors (the sr-only
+    // idioms wrap text in a span or two, in a box of 1 px). The box size is
+    // the cheap sign; only such a box has its computed style asked.
+    else if (rect.width <= 1 && rect.height <= 1 && clippedAway(el)) shown = false;
+    for (let a = el.parentElement, i = 1; shown && a && i < 4; a = a.parentElement, i++) {
+      let clips = cache.clips.get(a);
+      if (clips === undefined) {
+        const box = a as HTMLElement;
+        clips = (box.offsetWidth === undefined || (box.offsetWidth <= 1 && box.offsetHeight <= 1)) && clippedAway(a);
+        cache.clips.set(a, clips);
+      }
+      if (clips) shown = false;
     }
   }
-  // Moved off the page's top or left edge (left: -9999px), where no scrolling reaches.
-  if (shown) {
-    const view = el.ownerDocument.defaultView;
-    const rect = el.getBoundingClientRect();
-    if (view && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0) && (rect.width > 0 || rect.height > 0)) shown = false;
-  }
-  cache.set(el, shown);
+  cache.shown.set(el, shown);
   return shown;
 }
 
@@ -375,6 +408,15 @@ function clippedAway(el: Element): boolean {
   const style = el.ownerDocument.defaultView?.getComputedStyle(el);
   if (!style || (style.position !== 'absolute' && style.position !== 'fixed')) return false;
   return (style.clip !== 'auto' && style.clip !== '') || style.overflow !== 'visible' || /inset\(\s*(50%|100%)/.test(style.clipPath);
+}
+
+/**
+ * Does `data` hold anything but white space? Text almost always starts with
+ * a printable ASCII character, which answers at once; the rest asks \S.
+ */
+function hasNonSpace(data: string): boolean {
+  const c = data.charCodeAt(0);
+  return (c > 32 && c < 127) || /\S/.test(data);
 }
 
 const WORD_CHAR = /[\p{L}\p{N}]/u;

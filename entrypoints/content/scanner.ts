@@ -38,6 +38,7 @@ import {
   locate,
   segmentAt,
   segmentIndex,
+  ShownCache,
   type Block,
   type Segment,
   type TextBatch,
@@ -160,7 +161,7 @@ export class Scanner {
   /** True while a page-wide pass walks the document itself: segments arrive in document order. */
   private inOrder = false;
   /** Whether an element's text can be seen, for the current turn (styles may change between turns). */
-  private shown = new Map<Element, boolean>();
+  private shown = new ShownCache();
 
   /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
@@ -301,7 +302,7 @@ export class Scanner {
       await whenIdle(this.doc);
       if (epoch !== this.epoch || !this.matcher) continue;
       const full = this.pendingFull;
-      this.shown = new Map();
+      this.shown = new ShownCache();
       let roots: Node[];
       if (full) {
         this.pendingFull = false;

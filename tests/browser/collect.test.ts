@@ -1,6 +1,6 @@
 /** Text collection against a real DOM: what a segment is, and what is never read. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, isShown, type Segment } from '../../entrypoints/content/collect';
+import { blockOf, collectSegments, isShown, ShownCache, type Segment } from '../../entrypoints/content/collect';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -74,12 +74,23 @@ describe('isShown', () => {
       <p style="visibility:hidden"><span id="invisible">x</span></p>
       <span id="sronly" style="position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0"><b id="inside">x</b></span>
       <span id="clippath" style="position:absolute;width:1px;height:1px;clip-path:inset(50%)">x</span>
-      <span id="offscreen-ok" style="position:absolute;left:0;top:0">still readable</span>`;
-    const cache = new Map<Element, boolean>();
-    const shown = (id: string) => isShown(document.getElementById(id)!, cache);
+      <span id="offscreen-ok" style="position:absolute;left:0;top:0">still readable</span>
+      <span id="offscreen" style="position:absolute;left:-9999px;top:0">moved away</span>
+      <span style="position:absolute;width:1px;height:1px;overflow:hidden"><span><i id="deep-a">x</i> <i><b id="deep-b">y</b></i></span></span>
+      <div style="position:absolute;width:1px;height:1px"><p id="small-not-clipped">overflows, but shows</p></div>
+      <div><section><p><span><em id="deep-shown">z</em></span></p></section></div>`;
+    const shown = (id: string, cache = new ShownCache()) => isShown(document.getElementById(id)!, cache);
     expect(shown('plain')).toBe(true);
     expect(shown('offscreen-ok')).toBe(true);
-    for (const id of ['none', 'transparent', 'invisible', 'sronly', 'inside', 'clippath']) expect(shown(id), id).toBe(false);
+    expect(shown('small-not-clipped')).toBe(true);
+    for (const id of ['none', 'transparent', 'invisible', 'sronly', 'inside', 'clippath', 'offscreen', 'deep-a', 'deep-b']) expect(shown(id), id).toBe(false);
+    // One cache for every element (as in a scan turn): the answers do not
+    // depend on what was asked before, whichever shared ancestors it measured.
+    const ids = ['deep-shown', 'plain', 'deep-a', 'small-not-clipped', 'deep-b', 'inside', 'offscreen', 'offscreen-ok', 'sronly', 'clippath'];
+    for (const order of [ids, [...ids].reverse()]) {
+      const cache = new ShownCache();
+      expect(order.map((id) => [id, shown(id, cache)])).toEqual(order.map((id) => [id, shown(id)]));
+    }
   });
 });
 
