@@ -126,7 +126,10 @@ export class Painter {
   private markEvery = false;
   private readonly flashName: string;
   private sheet: CSSStyleSheet | null = null;
+  private sheetText = '';
   private readonly styledRoots = new Set<Document | ShadowRoot>();
+  /** Every topic's highlight names, known from the start so the stylesheet is written once. */
+  private readonly topicNames = new Map<string, { full: string; first: string }>();
 
   /**
    * `seed`: secret to pages and the same for every instance of this script in
@@ -141,8 +144,10 @@ export class Painter {
   ) {
     this.flashName = derivedName(seed, 'flash');
     for (const topic of topicOrder) {
-      CSS.highlights.delete(derivedName(seed, `topic:${topic}`));
-      CSS.highlights.delete(derivedName(seed, `first:${topic}`));
+      const names = { full: derivedName(seed, `topic:${topic}`), first: derivedName(seed, `first:${topic}`) };
+      this.topicNames.set(topic, names);
+      CSS.highlights.delete(names.full);
+      CSS.highlights.delete(names.first);
     }
     CSS.highlights.delete(this.flashName);
   }
@@ -154,7 +159,16 @@ export class Painter {
   setStyles(styles: Record<string, HighlightStyle>, markEvery = this.markEvery): void {
     this.styles = styles;
     this.markEvery = markEvery;
-    this.sheet?.replaceSync(this.css());
+    this.restyle();
+  }
+
+  /** Rewrites the stylesheet, only if its text changed: every rewrite restyles the whole page. */
+  private restyle(): void {
+    if (!this.sheet) return;
+    const css = this.css();
+    if (css === this.sheetText) return;
+    this.sheetText = css;
+    this.sheet.replaceSync(css);
   }
 
   add(topicId: string, range: AbstractRange): void {
@@ -288,10 +302,12 @@ export class Painter {
     if (!entry) {
       const highlight = new Highlight();
       highlight.priority = 1;
-      entry = { name: derivedName(this.seed, `topic:${topicId}`), highlight, ranges: new Set() };
+      entry = { name: this.nameOf(topicId).full, highlight, ranges: new Set() };
       this.entries.set(topicId, entry);
       CSS.highlights.set(entry.name, highlight);
-      this.sheet?.replaceSync(this.css());
+      // The first highlight on the page brings the stylesheet, written for
+      // every topic at once: a page with nothing to mark never gets one, and
+      // one that has gets exactly one restyle (see docs/architecture.md).
       if (!this.sheet) this.styleRoot(this.doc);
     }
     return entry;
@@ -302,24 +318,35 @@ export class Painter {
     if (!entry) {
       const highlight = new Highlight();
       highlight.priority = 2;
-      entry = { name: derivedName(this.seed, `first:${topicId}`), highlight, ranges: new Set() };
+      entry = { name: this.nameOf(topicId).first, highlight, ranges: new Set() };
       this.emphasis.set(topicId, entry);
       CSS.highlights.set(entry.name, highlight);
-      this.sheet?.replaceSync(this.css());
     }
     return entry;
+  }
+
+  /** A topic's names: derived in the constructor, or now for a topic it was not told of. */
+  private nameOf(topicId: string): { full: string; first: string } {
+    let names = this.topicNames.get(topicId);
+    if (!names) {
+      names = { full: derivedName(this.seed, `topic:${topicId}`), first: derivedName(this.seed, `first:${topicId}`) };
+      this.topicNames.set(topicId, names);
+      this.restyle();
+    }
+    return names;
   }
 
   private css(): string {
     const style = (topic: string) => this.styles[topic] ?? 'dotted';
     const colour = (topic: string) => topicColour(this.topicOrder, topic).mark;
-    const rules = [...this.entries].map(([topic, e]) => highlightRule(e.name, colour(topic), style(topic), this.markEvery ? 'strong' : 'faint'));
-    if (!this.markEvery) rules.push(...[...this.emphasis].map(([topic, e]) => highlightRule(e.name, colour(topic), style(topic), 'strong')));
+    const topics = [...this.topicNames];
+    const rules = topics.map(([topic, n]) => highlightRule(n.full, colour(topic), style(topic), this.markEvery ? 'strong' : 'faint'));
+    if (!this.markEvery) rules.push(...topics.map(([topic, n]) => highlightRule(n.first, colour(topic), style(topic), 'strong')));
     rules.push(`::highlight(${this.flashName}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
     // Forced colours: every mention dotted in the text colour; first mentions (or all, when asked) also in Mark.
-    const strong = this.markEvery ? [...this.entries.values()] : [...this.emphasis.values()];
+    const strong = topics.map(([, n]) => (this.markEvery ? n.full : n.first));
     rules.push(
-      `@media (forced-colors: active) { ${[...this.entries.values()].map((e) => `::highlight(${e.name}) { text-decoration: underline dotted 2px CanvasText; }`).join(' ')} ${strong.map((e) => `::highlight(${e.name}) { background-color: Mark; color: MarkText; }`).join(' ')} }`,
+      `@media (forced-colors: active) { ${topics.map(([, n]) => `::highlight(${n.full}) { text-decoration: underline dotted 2px CanvasText; }`).join(' ')} ${strong.map((name) => `::highlight(${name}) { background-color: Mark; color: MarkText; }`).join(' ')} }`,
     );
     return rules.join('\n');
   }
@@ -330,7 +357,8 @@ export class Painter {
       if (!view) return;
       if (!this.sheet) {
         this.sheet = new view.CSSStyleSheet();
-        this.sheet.replaceSync(this.css());
+        this.sheetText = this.css();
+        this.sheet.replaceSync(this.sheetText);
       }
       if (!root.adoptedStyleSheets.includes(this.sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.sheet];
     } catch {

@@ -50,6 +50,38 @@ describe('Painter', () => {
     expect(ourRules()).toMatch(new RegExp(`::highlight\\(${name}\\) \\{ background-color`));
   });
 
+  it('writes its stylesheet once for every topic, and again only when the look changes (each write restyles the page)', () => {
+    const writes: string[] = [];
+    const replaceSync = CSSStyleSheet.prototype.replaceSync;
+    CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
+      writes.push(text);
+      replaceSync.call(this, text);
+    };
+    try {
+      const p = painter();
+      p.setStyles({}, false);
+      expect(writes, 'nothing painted, no stylesheet').toHaveLength(0);
+      // Every topic, first mentions and repeats: the sheet is written on the first.
+      for (const topic of topicIds) {
+        p.add(topic, rangeOver(`${topic} one`));
+        p.add(topic, rangeOver(`${topic} two`));
+      }
+      expect(writes).toHaveLength(1);
+      for (const topic of topicIds) {
+        expect(writes[0]).toContain(`::highlight(${p.names()[topic]!})`);
+        expect(writes[0]).toContain(`::highlight(${p.emphasisNames()[topic]!})`);
+      }
+      p.setStyles({}, false);
+      p.repair();
+      expect(writes, 'same look, no rewrite').toHaveLength(1);
+      p.setStyles({ [topicIds[0]!]: 'background' }, false);
+      expect(writes).toHaveLength(2);
+      expect(writes[1]).toMatch(new RegExp(`::highlight\\(${p.names()[topicIds[0]!]!}\\) \\{ background-color`));
+    } finally {
+      CSSStyleSheet.prototype.replaceSync = replaceSync;
+    }
+  });
+
   it('repairs a cleared registry, a replaced entry, ranges a page slipped in, and a dropped stylesheet', () => {
     const p = painter();
     const ours = rangeOver('DeepSeek');
