@@ -17,7 +17,7 @@
  */
 import {
   ABOUT_HITS,
-  compileMatcher,
+  compileSteps,
   resolveBlock,
   scanBlock,
   type BlockScan,
@@ -45,7 +45,7 @@ import {
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
-import { Slice, whenIdle } from './schedule';
+import { Slice, whenIdle, yieldToPage } from './schedule';
 import { ShadowSweep } from './shadow-sweep';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
@@ -123,6 +123,8 @@ export interface ScannerOptions {
 
 export class Scanner {
   private matcher: CompiledMatcher | null = null;
+  /** Builds the matcher `configure` asked for; the loop runs it before its next turn. */
+  private compile: (() => Generator<void, CompiledMatcher, void>) | null = null;
   private readonly blocks = new Map<Block, SegmentRecord[]>();
   /** Segments with mentions, in document order. */
   private order: SegmentRecord[] = [];
@@ -193,7 +195,9 @@ export class Scanner {
 
   /** (Re)compiles the matcher for the enabled topics and rescans the page. Resolves when the page is scanned. */
   configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
-    this.matcher = compileMatcher(index.spec, enabled);
+    // Compiled by the loop, in a task of its own: at start the script has
+    // already read storage and set up in the task that ran it.
+    this.compile = () => compileSteps(index.spec, enabled);
     this.epoch++;
     this.sweep.stop();
     this.observe(this.doc.documentElement);
@@ -300,6 +304,12 @@ export class Scanner {
     while (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) {
       const epoch = this.epoch;
       await whenIdle(this.doc);
+      if (epoch === this.epoch && this.compile) {
+        const compiled = await this.compiled(this.compile(), epoch);
+        if (!compiled) continue;
+        this.matcher = compiled;
+        this.compile = null;
+      }
       if (epoch !== this.epoch || !this.matcher) continue;
       const full = this.pendingFull;
       this.shown = new ShownCache();
@@ -328,6 +338,25 @@ export class Scanner {
       if (full) this.state = 'done';
       this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
       this.onChange();
+    }
+  }
+
+  /** Runs a compilation in slices, then yields; null when the turn was abandoned meanwhile. */
+  private async compiled(steps: Generator<void, CompiledMatcher, void>, epoch: number): Promise<CompiledMatcher | null> {
+    const slice = new Slice();
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        slice.end();
+        await yieldToPage();
+        return epoch === this.epoch ? step.value : null;
+      }
+      if (slice.spent()) {
+        await slice.maybeYield();
+        if (epoch !== this.epoch) {
+          this.abandon(slice);
+          return null;
+        }
+      }
     }
   }
 

@@ -124,8 +124,25 @@ const newNode = (): TrieNode => ({ children: new Map(), entries: [] });
  * still count as `@topic` cues for other topics' rules, but yield no candidates.
  */
 export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): CompiledMatcher {
+  const steps = compileSteps(spec, enabledTopics);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Terms or phrases compiled between two pauses of `compileSteps`. */
+const STEP_PHRASES = 32;
+
+/**
+ * The same compilation, paused every few dozen terms or phrases, so a
+ * caller with a time budget (the content script, compiling cold in the
+ * page's main thread) can spread it over tasks: run `next()` until done.
+ */
+export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Generator<void, CompiledMatcher, void> {
   const root = newNode();
   let termCount = 0;
+  let sinceStep = 0;
   const aboutNames = new Set<string>();
   const partSets = new Map<string, Set<string>>();
   const partsOf = (name: string) => {
@@ -136,11 +153,19 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
     }
     return set;
   };
+  // Cue sets some rule names as a cue (requires, about, vetoes, excludes, vetoesAfter).
+  const usedAsCue = new Set<string>();
+  for (const topic of spec.topics) {
+    for (const t of topic.terms)
+      for (const list of [t.requires, t.about, t.vetoes, t.excludes, t.vetoesAfter]) for (const name of list ?? []) usedAsCue.add(name);
+  }
   for (const topic of spec.topics) {
     const active = !enabledTopics || enabledTopics.has(topic.id);
-    const ownFirsts = new Set(topic.terms.filter((x) => !x.standalone).map((x) => tokenize(x.text)[0]?.norm ?? ''));
-    for (const term of topic.terms) {
-      const tokens = tokenize(term.text);
+    const tokenized = topic.terms.map((term) => tokenize(term.text));
+    const ownFirsts = new Set(topic.terms.flatMap((x, i) => (x.standalone ? [] : [tokenized[i]![0]?.norm ?? ''])));
+    for (let i = 0; i < topic.terms.length; i++) {
+      const term = topic.terms[i]!;
+      const tokens = tokenized[i]!;
       if (!tokens.length) continue;
       for (const name of term.about ?? []) aboutNames.add(name);
       if (term.scope === 'page') for (const name of [...(term.requires ?? []), ...(term.vetoes ?? [])]) aboutNames.add(name);
@@ -169,11 +194,15 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
         });
         termCount++;
       }
+      if (++sinceStep >= STEP_PHRASES) {
+        sinceStep = 0;
+        yield;
+      }
     }
   }
   for (const [name, set] of Object.entries(spec.cues)) {
     // A set of name parts is read token by token after a name, never looked for on its own.
-    if (partSets.has(name) && !aboutNames.has(name) && !usedAsCue(spec, name)) continue;
+    if (partSets.has(name) && !aboutNames.has(name) && !usedAsCue.has(name)) continue;
     for (const phrase of set.phrases) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
@@ -189,16 +218,15 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
           payload: { kind: 'cue', name },
         },
       );
+      if (++sinceStep >= STEP_PHRASES) {
+        sinceStep = 0;
+        yield;
+      }
     }
   }
   const firstPairs = new Uint8Array(65536);
   for (const key of root.children.keys()) firstPairs[pairKey(key.charCodeAt(0), key.length > 1 ? key.charCodeAt(1) : -1)] = 1;
   return { root, termCount, firstPairs, aboutNames };
-}
-
-/** Does any rule name this cue set as a cue (requires, about, vetoes, excludes)? */
-function usedAsCue(spec: MatcherSpec, name: string): boolean {
-  return spec.topics.some((topic) => topic.terms.some((t) => [t.requires, t.about, t.vetoes, t.excludes, t.vetoesAfter].some((list) => list?.includes(name))));
 }
 
 function insert(root: TrieNode, norms: string[], entry: Entry): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BATCH_SEPARATOR, compileMatcher, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
+import { BATCH_SEPARATOR, compileMatcher, compileSteps, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
 import { inflections } from '../../lib/matcher/inflect';
 import { tokenize } from '../../lib/matcher/tokenize';
 import dataset from '../../lib/dataset/dataset.json';
@@ -18,6 +18,25 @@ const texts = (text: string, topic?: string) =>
   find(text)
     .filter(([t]) => !topic || t === topic)
     .map(([, s]) => s);
+
+describe('compileSteps', () => {
+  it('builds the same matcher as compileMatcher, pausing along the way so a page never waits for all of it at once', () => {
+    const steps = compileSteps(spec);
+    let pauses = 0;
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) pauses++;
+    const phrases = data.topics.reduce((n, t) => n + t.terms.length, 0) + Object.values(data.cues).reduce((n, c) => n + c.phrases.length, 0);
+    expect(pauses).toBeGreaterThan(phrases / 64);
+    const stepped = step.value;
+    expect(stepped.termCount).toBe(m.termCount);
+    expect([...stepped.aboutNames].sort()).toEqual([...m.aboutNames].sort());
+    const text =
+      'DeepSeek said its R1 model, trained on Nvidia H800 chips before the export controls tightened, was not distilled from OpenAI outputs. The Commerce Department and BIS declined to comment.';
+    expect(scanBlock(stepped, text)).toEqual(scanBlock(m, text));
+    expect(find(text, [], stepped)).toEqual(find(text));
+    expect(find(text).length).toBeGreaterThan(2);
+  });
+});
 
 describe('tokenize', () => {
   it('splits on non-letters and keeps offsets into the original', () => {
