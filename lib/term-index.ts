@@ -7,8 +7,7 @@
  * checked before it is compiled: the shape, and limits generous for any real
  * dataset but small enough that a planted index cannot make every page slow.
  */
-import * as v from 'valibot';
-import type { CueSet, Topic } from './dataset/schema';
+import type { CueSet, Term, Topic } from './dataset/schema';
 import { DATASET_LIMITS as L } from './limits';
 import type { TermIndex } from './protocol';
 
@@ -23,38 +22,90 @@ export function buildTermIndex(version: string, topics: Topic[], cues: Record<st
   };
 }
 
-const Short = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const Id = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9-]{0,63}$/));
-const CueRef = v.pipe(v.string(), v.maxLength(80));
-
-const TermSchema = v.object({
-  text: Short(L.phraseChars),
-  inflect: v.optional(v.boolean()),
-  caseSensitive: v.optional(v.boolean()),
-  requires: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
-  about: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
-  excludes: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
-  vetoesAfter: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
-  nameParts: v.optional(CueRef),
-  standalone: v.optional(v.boolean()),
-  vetoes: v.optional(v.pipe(v.array(CueRef), v.maxLength(20))),
-  scope: v.optional(v.picklist(['block', 'page'])),
-});
-
-export const TermIndexSchema = v.object({
-  version: Short(100),
-  topics: v.pipe(v.array(v.object({ id: Id, name: Short(L.phraseChars), description: Short(L.textChars) })), v.maxLength(L.topics)),
-  spec: v.object({
-    topics: v.pipe(v.array(v.object({ id: Id, terms: v.pipe(v.array(TermSchema), v.maxLength(L.termsPerTopic)) })), v.maxLength(L.topics)),
-    cues: v.pipe(
-      v.record(Short(80), v.object({ phrases: v.pipe(v.array(Short(L.phraseChars)), v.maxLength(L.phrasesPerSet)) })),
-      v.check((cues) => Object.keys(cues).length <= L.cueSets, 'too many cue sets'),
-    ),
-  }),
-});
-
-/** The index if `raw` is a well-formed one within limits, else null. */
+/**
+ * The index if `raw` is a well-formed one within limits, else null. The
+ * answer is a fresh copy holding only the fields an index has.
+ *
+ * Written out by hand rather than as a schema: every content script runs it,
+ * cold, on every page with text, and a schema library's general machinery
+ * cost several milliseconds there where these loops cost a fraction of one.
+ */
 export function parseTermIndex(raw: unknown): TermIndex | null {
-  const parsed = v.safeParse(TermIndexSchema, raw);
-  return parsed.success ? (parsed.output as TermIndex) : null;
+  try {
+    return readIndex(raw);
+  } catch (error) {
+    if (error instanceof Malformed) return null;
+    throw error;
+  }
+}
+
+class Malformed extends Error {}
+
+function fail(): never {
+  throw new Malformed();
+}
+
+const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const RULE_LISTS = ['requires', 'about', 'excludes', 'vetoesAfter', 'vetoes'] as const;
+
+function record(x: unknown): Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : fail();
+}
+
+function list(x: unknown, max: number): unknown[] {
+  return Array.isArray(x) && x.length <= max ? x : fail();
+}
+
+function text(x: unknown, max: number): string {
+  return typeof x === 'string' && x.length <= max ? x : fail();
+}
+
+function id(x: unknown): string {
+  return typeof x === 'string' && ID.test(x) ? x : fail();
+}
+
+function flag(x: unknown): boolean | undefined {
+  return x === undefined || typeof x === 'boolean' ? x : fail();
+}
+
+function readTerm(raw: unknown): Term {
+  const t = record(raw);
+  const term: Term = { text: text(t.text, L.phraseChars) };
+  for (const key of ['inflect', 'caseSensitive', 'standalone'] as const) {
+    const value = flag(t[key]);
+    if (value !== undefined) term[key] = value;
+  }
+  for (const key of RULE_LISTS) {
+    if (t[key] !== undefined) term[key] = list(t[key], 20).map((name) => text(name, 80));
+  }
+  if (t.nameParts !== undefined) term.nameParts = text(t.nameParts, 80);
+  if (t.scope !== undefined) term.scope = t.scope === 'block' || t.scope === 'page' ? t.scope : fail();
+  return term;
+}
+
+function readIndex(raw: unknown): TermIndex {
+  const index = record(raw);
+  const spec = record(index.spec);
+  const cues = record(spec.cues);
+  const cueNames = Object.keys(cues);
+  if (cueNames.length > L.cueSets) fail();
+  const cueSets: TermIndex['spec']['cues'] = {};
+  for (const name of cueNames) {
+    text(name, 80);
+    cueSets[name] = { phrases: list(record(cues[name]).phrases, L.phrasesPerSet).map((phrase) => text(phrase, L.phraseChars)) };
+  }
+  return {
+    version: text(index.version, 100),
+    topics: list(index.topics, L.topics).map((raw) => {
+      const topic = record(raw);
+      return { id: id(topic.id), name: text(topic.name, L.phraseChars), description: text(topic.description, L.textChars) };
+    }),
+    spec: {
+      topics: list(spec.topics, L.topics).map((raw) => {
+        const topic = record(raw);
+        return { id: id(topic.id), terms: list(topic.terms, L.termsPerTopic).map(readTerm) };
+      }),
+      cues: cueSets,
+    },
+  };
 }
