@@ -8,7 +8,7 @@
  * "Cold": every figure comes from a fresh load of the page, so neither the
  * floor nor our pass finds the text already read.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -74,13 +74,14 @@ export async function launchInside(name: 'chromium' | 'firefox'): Promise<BenchB
       close: () => browser.close(),
     };
   }
+  const profile = mkdtempSync(join(tmpdir(), 'cp-bench-firefox-'));
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX_PATH,
     protocol: 'webDriverBiDi',
     headless: true,
     defaultViewport: { width: 1280, height: 900 },
-    userDataDir: mkdtempSync(join(tmpdir(), 'cp-bench-firefox-')),
+    userDataDir: profile,
     extraPrefsFirefox: { 'network.proxy.type': 0, 'dom.max_script_run_time': 0 },
   });
   return {
@@ -93,7 +94,10 @@ export async function launchInside(name: 'chromium' | 'firefox'): Promise<BenchB
         close: () => page.close(),
       };
     },
-    close: () => browser.close(),
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
   };
 }
 
