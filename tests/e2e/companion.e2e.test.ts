@@ -53,16 +53,20 @@ describe.each(KINDS)('%s', (kind) => {
 
   it("follows the reader's scroll: the mention being read is marked and its card shown", async () => {
     const { page, tabId, companion } = await openCompanion();
+    const places: number[] = [];
     for (const fraction of [0.8, 0.3]) {
       await page.tab.evaluate((y) => window.scrollTo(0, y * (document.documentElement.scrollHeight - innerHeight)), fraction);
-      const reading = await until(async () => (await findings(browser.control, tabId)).reading, 'the page to report a place');
+      // The page's place and the companion's mark, read together: a place
+      // read once could move under a late layout (a loaded font, a busy
+      // machine) while the companion rightly follows it.
       const r = await until(async () => {
-        const now = await read(companion);
-        return now.current === reading && now.question ? now : null;
-      }, `the companion to mark mention ${reading}`);
-      const f = await findings(browser.control, tabId);
-      expect(r.items[reading]).toContain(f.findings[reading]!.text);
+        const [now, f] = await Promise.all([read(companion), findings(browser.control, tabId)]);
+        return f.reading !== null && now.current === f.reading && now.question ? { now, f, reading: f.reading } : null;
+      }, 'the companion to mark the mention the page reports as being read');
+      expect(r.now.items[r.reading]).toContain(r.f.findings[r.reading]!.text);
+      places.push(r.reading);
     }
+    expect(places[1], 'scrolling up moves the place being read').toBeLessThan(places[0]!);
     // A side panel's width.
     await companion.setViewport(400, 900);
     await companion.screenshot(join(shots, `companion-${kind}.png`));
