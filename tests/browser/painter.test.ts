@@ -1,6 +1,6 @@
 /** Painting: names that tell a page nothing, and repair after a page tampers with our highlights. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Painter, Sections } from '../../entrypoints/content/painter';
+import { Painter, REPAIR_CHECKS, Sections } from '../../entrypoints/content/painter';
 import { topicIds } from './helpers';
 
 let painters: Painter[] = [];
@@ -107,6 +107,44 @@ describe('Painter', () => {
     document.adoptedStyleSheets = [];
     p.repair();
     expect(ourRules()).toContain(`::highlight(${name})`);
+  });
+
+  it('finds a swapped range in a big highlight over a few repairs, asking about a bounded number of ranges each time', () => {
+    const p = painter();
+    const host = document.createElement('p');
+    host.textContent = 'x'.repeat(2 * (REPAIR_CHECKS * 2 + 500));
+    document.body.append(host);
+    const text = host.firstChild!;
+    const ranges = Array.from(
+      { length: REPAIR_CHECKS * 2 + 500 },
+      (_, i) => new StaticRange({ startContainer: text, startOffset: 2 * i, endContainer: text, endOffset: 2 * i + 1 }),
+    );
+    for (const r of ranges) p.add('deepseek', r);
+    const h = CSS.highlights.get(p.names().deepseek!)!;
+    // Swapped near the end: the size stays the same.
+    const foreign = new StaticRange({ startContainer: text, startOffset: 1, endContainer: text, endOffset: 2 });
+    h.delete(ranges[ranges.length - 10]!);
+    h.add(foreign);
+    let asked = 0;
+    const has = Highlight.prototype.has;
+    Highlight.prototype.has = function (this: Highlight, range: AbstractRange) {
+      asked++;
+      return has.call(this, range);
+    };
+    const perRepair: number[] = [];
+    try {
+      for (let i = 0; i < 3 && h.has(foreign); i++) {
+        asked = 0;
+        p.repair();
+        perRepair.push(asked);
+      }
+    } finally {
+      Highlight.prototype.has = has;
+    }
+    expect(h.has(foreign), 'the swap is undone').toBe(false);
+    expect(h.has(ranges[ranges.length - 10]!)).toBe(true);
+    expect(perRepair.length, 'over more than one repair').toBeGreaterThan(1);
+    for (const n of perRepair) expect(n).toBeLessThanOrEqual(REPAIR_CHECKS + 1);
   });
 
   it('a newer painter in the same document, with the same seed, takes over the names and drops what the old one left', () => {
