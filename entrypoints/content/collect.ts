@@ -236,7 +236,8 @@ export class BatchCollector {
       // elements down; runs of text share a parent, whose block is kept.
       const parent = text.parentElement;
       let block: Block | null;
-      if (parent === this.lastParent) block = this.lastBlock;
+      // (Text right in a shadow root has no parent element: its block, the root, is looked up each time.)
+      if (parent !== null && parent === this.lastParent) block = this.lastBlock;
       else {
         block = parent;
         while (block && INLINE_TAGS.has((block as Element).localName)) block = (block as Element).parentElement;

@@ -63,6 +63,16 @@ describe('collectSegments', () => {
     expect(roots).toHaveLength(1);
     expect(segments(roots[0]!).map((s) => s.text)).toEqual(['inside']);
   });
+
+  it('reads text placed directly in a shadow root, as one segment keyed by the root', () => {
+    document.body.innerHTML = '<div id="host"></div>';
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    root.innerHTML = 'DeepSeek said <b>R1</b> was cheap<p>a paragraph</p>then more text';
+    const found = segments(root);
+    expect(found.map((s) => s.text)).toEqual(['DeepSeek said R1 was cheap', 'a paragraph', 'then more text']);
+    expect(found[0]!.block).toBe(root);
+    expect(found[2]!.block).toBe(root);
+  });
 });
 
 describe('isShown', () => {
