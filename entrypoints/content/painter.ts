@@ -146,8 +146,7 @@ export class Painter {
   ) {
     this.flashName = derivedName(seed, 'flash');
     for (const topic of topicOrder) {
-      const names = { full: derivedName(seed, `topic:${topic}`), first: derivedName(seed, `first:${topic}`) };
-      this.topicNames.set(topic, names);
+      const names = this.nameOf(topic);
       CSS.highlights.delete(names.full);
       CSS.highlights.delete(names.first);
     }
@@ -329,7 +328,7 @@ export class Painter {
     return entry;
   }
 
-  /** A topic's names: derived in the constructor, or now for a topic it was not told of. */
+  /** A topic's names: derived in the constructor for the topics it is given, or on first use for any other. */
   private nameOf(topicId: string): { full: string; first: string } {
     let names = this.topicNames.get(topicId);
     if (!names) {
