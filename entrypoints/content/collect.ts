@@ -388,13 +388,15 @@ export function isShown(el: Element, cache: ShownCache): boolean {
     if (view && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0) && (rect.width > 0 || rect.height > 0)) shown = false;
     // Clipping: the element itself or one of a few ancestors (the sr-only
     // idioms wrap text in a span or two, in a box of 1 px). The box size is
-    // the cheap sign; only such a box has its computed style asked.
-    else if (rect.width <= 1 && rect.height <= 1 && clippedAway(el)) shown = false;
-    for (let a = el.parentElement, i = 1; shown && a && i < 4; a = a.parentElement, i++) {
+    // the cheap sign (the element's own is the rect just read); only such a
+    // box has its computed style asked. Each element is measured once a turn,
+    // whether it holds a mention's text or is an ancestor of one.
+    for (let a: Element | null = el, i = 0; shown && a && i < 4; a = a.parentElement, i++) {
       let clips = cache.clips.get(a);
       if (clips === undefined) {
         const box = a as HTMLElement;
-        clips = (box.offsetWidth === undefined || (box.offsetWidth <= 1 && box.offsetHeight <= 1)) && clippedAway(a);
+        const small = i === 0 ? rect.width <= 1 && rect.height <= 1 : box.offsetWidth === undefined || (box.offsetWidth <= 1 && box.offsetHeight <= 1);
+        clips = small && clippedAway(a);
         cache.clips.set(a, clips);
       }
       if (clips) shown = false;
