@@ -75,7 +75,8 @@ const port = new URL(server.origin).port;
 // The frames come from another site (localhost is not 127.0.0.1), as ads and embeds do.
 writeFileSync(join(pages.dir, 'frames.html'), readFileSync(join(pages.dir, 'frames.html'), 'utf8').replaceAll('FRAME_ORIGIN', `http://localhost:${port}`));
 const url = (file: string) => `${server.origin}/${file}`;
-const pageScript = await bundlePageScript(root);
+const pageScripts = { chromium: await bundlePageScript(root, 'chromium'), firefox: await bundlePageScript(root, 'firefox') };
+const pageScript = pageScripts.chromium;
 const markjsFor = (file: string) => pages.real.includes(file) || /generated-(0\.25|1)mb/.test(file);
 const pageFilter = new RegExp(process.env.BENCH_PAGES ?? '.');
 const allPages = [...pages.real, ...pages.generated.map((g) => g.file)].filter((f) => pageFilter.test(f));
@@ -88,7 +89,7 @@ async function insideRows(name: 'chromium' | 'firefox'): Promise<InsideRow[]> {
   const rows: InsideRow[] = [];
   try {
     for (const file of allPages) {
-      const row = await insideRow(browser, pageScript, url(file), file, RUNS, markjsFor(file));
+      const row = await insideRow(browser, pageScripts[name], url(file), file, RUNS, markjsFor(file));
       rows.push(row);
       console.log(
         `[inside ${name}] ${file}: floor ${f1(row.floorMs)} ms, ours ${f1(row.oursMs)} ms (x${f1(row.oursMs / row.floorMs)}), longest slice ${f1(row.longestSliceMs)} ms, mark.js ${f1(row.markjsMs)} ms, ${row.mentions} mentions`,

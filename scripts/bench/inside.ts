@@ -42,7 +42,8 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
-export async function bundlePageScript(root: string): Promise<string> {
+/** The page-side script, bundled for one browser (the painter writes its rules per engine). */
+export async function bundlePageScript(root: string, browser: 'chromium' | 'firefox' = 'chromium'): Promise<string> {
   const bundle = await build({
     entryPoints: [join(root, 'scripts/bench/page.ts')],
     bundle: true,
@@ -51,7 +52,7 @@ export async function bundlePageScript(root: string): Promise<string> {
     target: 'es2022',
     alias: { '@': root },
     loader: { '.css': 'text' },
-    define: { 'import.meta.env.MODE': '"production"' },
+    define: { 'import.meta.env.MODE': '"production"', 'import.meta.env.FIREFOX': String(browser === 'firefox') },
   });
   return bundle.outputFiles[0]!.text;
 }

@@ -82,6 +82,31 @@ describe('Painter', () => {
     }
   });
 
+  it('in Chromium, scopes its rules to the root element, and the look still reaches deep text and text in a shadow root', () => {
+    // Rules for every element slow each later restyle of the page's own; the root's look is inherited instead.
+    document.body.innerHTML = '<div><section><article><p id="deep">DeepSeek deep down</p></article></section></div><div id="host"></div>';
+    const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
+    root.innerHTML = '<div><p>DeepSeek in a shadow root</p></div>';
+    const p = painter({ deepseek: 'background' });
+    p.setStyles({ deepseek: 'background' }, true);
+    const over = (el: Element) => {
+      const t = el.firstChild as Text;
+      return new StaticRange({ startContainer: t, startOffset: 0, endContainer: t, endOffset: 8 });
+    };
+    p.add('deepseek', over(document.getElementById('deep')!));
+    p.add('deepseek', over(root.querySelector('p')!));
+    p.styleRoot(root);
+    const rules = [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules]).filter((r) => r instanceof CSSStyleRule);
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) expect((r as CSSStyleRule).selectorText).toMatch(/^:root::highlight\([a-z]{12}\)$/);
+    expect(root.adoptedStyleSheets, 'the document sheet reaches the shadow root').toHaveLength(0);
+    const name = p.names().deepseek!;
+    const tint = (el: Element) => getComputedStyle(el, `::highlight(${name})`).backgroundColor;
+    const none = getComputedStyle(document.body, '::highlight(nosuchname)').backgroundColor;
+    expect(tint(document.getElementById('deep')!)).not.toBe(none);
+    expect(tint(root.querySelector('p')!)).toBe(tint(document.getElementById('deep')!));
+  });
+
   it('repairs a cleared registry, a replaced entry, ranges a page slipped in, and a dropped stylesheet', () => {
     const p = painter();
     const ours = rangeOver('DeepSeek');
