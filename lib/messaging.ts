@@ -9,19 +9,8 @@
  * extension pages use `pageCall`.
  */
 import { browser } from 'wxt/browser';
-import {
-  parseRequest,
-  TAB_REQUESTS,
-  type ContentCall,
-  type ContentReplies,
-  type PageCall,
-  type PageReplies,
-  type Req,
-  type Result,
-  type TabCall,
-  type TabHandlers,
-  type TabReplies,
-} from './protocol';
+import { parseTabRequest } from './tab-requests';
+import type { ContentCall, ContentReplies, PageCall, PageReplies, Req, Result, TabCall, TabHandlers, TabReplies } from './protocol';
 
 async function send<T>(type: string, exchange: () => Promise<unknown>): Promise<Result<T>> {
   try {
@@ -54,7 +43,7 @@ export function tabCall<K extends TabCall>(tabId: number, type: K, req: Req<K>, 
  */
 export function tabReceiver(handlers: Partial<TabHandlers>): (message: unknown) => Promise<Result<unknown>> | undefined {
   return (message) => {
-    const parsed = parseRequest(TAB_REQUESTS, message);
+    const parsed = parseTabRequest(message);
     if (!parsed.ok) return parsed.known ? Promise.resolve({ ok: false, error: parsed.error }) : undefined;
     const handler = handlers[parsed.type] as ((req: unknown) => unknown) | undefined;
     if (!handler) return undefined;

@@ -12,6 +12,9 @@
  * - `TabCalls`: what the background or the popup may ask a content script.
  *
  * Each call has a request schema (checked by the receiver) and a reply type.
+ * Tab requests are checked by hand (`parseTabRequest`): every frame's
+ * content script receives them, and a schema library would add about 4.6 kB
+ * of script to every frame for three small shapes.
  * Replies are `Result`s because an `Error` does not survive structured cloning
  * across every browser's messaging.
  */
@@ -40,8 +43,7 @@ export interface TermIndex {
   spec: MatcherSpec;
 }
 
-/** Where the background publishes the term index, for content scripts to read without waking it. */
-export const TERM_INDEX_KEY = 'termIndex';
+export { TERM_INDEX_KEY } from './term-index';
 
 export interface DatasetInfo {
   version: string;
@@ -109,12 +111,12 @@ export const PAGE_REQUESTS = {
   getNotices: Empty,
 };
 
-/** Requests the background or the popup may send to a tab's content script. */
-export const TAB_REQUESTS = {
-  getFindings: Empty,
-  revealMention: v.strictObject({ index: Count }),
-  stepMention: v.strictObject({ direction: v.picklist([1, -1]) }),
-};
+/** Requests the background or the popup may send to a tab's content script (checked by `parseTabRequest`). */
+export interface TabRequests {
+  getFindings: Record<string, never>;
+  revealMention: { index: number };
+  stepMention: { direction: 1 | -1 };
+}
 
 export interface ContentReplies {
   getIndex: TermIndex;
@@ -143,11 +145,11 @@ export interface TabReplies {
 
 export type ContentCall = keyof typeof CONTENT_REQUESTS;
 export type PageCall = ContentCall | keyof typeof PAGE_REQUESTS;
-export type TabCall = keyof typeof TAB_REQUESTS;
+export type TabCall = keyof TabRequests;
 
-type AllRequests = typeof CONTENT_REQUESTS & typeof PAGE_REQUESTS & typeof TAB_REQUESTS;
+type SchemaRequests = typeof CONTENT_REQUESTS & typeof PAGE_REQUESTS;
 /** The request fields of a call. */
-export type Req<K extends keyof AllRequests> = v.InferOutput<AllRequests[K]>;
+export type Req<K extends PageCall | TabCall> = K extends keyof SchemaRequests ? v.InferOutput<SchemaRequests[K]> : K extends TabCall ? TabRequests[K] : never;
 
 export const BACKGROUND_REQUESTS = { ...CONTENT_REQUESTS, ...PAGE_REQUESTS };
 

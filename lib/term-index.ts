@@ -11,6 +11,9 @@ import type { CueSet, Term, Topic } from './dataset/schema';
 import { DATASET_LIMITS as L } from './limits';
 import type { TermIndex } from './protocol';
 
+/** Where the background publishes the term index, for content scripts to read without waking it. */
+export const TERM_INDEX_KEY = 'termIndex';
+
 export function buildTermIndex(version: string, topics: Topic[], cues: Record<string, Pick<CueSet, 'phrases'>>): TermIndex {
   return {
     version,

@@ -18,10 +18,10 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { contentCall, tabReceiver } from '@/lib/messaging';
-import { TERM_INDEX_KEY, type CardView, type PageFindings, type TabHandlers, type TermIndex } from '@/lib/protocol';
+import type { CardView, PageFindings, TabHandlers, TermIndex } from '@/lib/protocol';
 import { enabledTopics, isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
 import { loadSettings, watchSettings } from '@/lib/settings-store';
-import { parseTermIndex } from '@/lib/term-index';
+import { parseTermIndex, TERM_INDEX_KEY } from '@/lib/term-index';
 import { pageOptsOut } from './collect';
 import { HoverController } from './hover';
 import { KeyboardNavigator } from './keyboard';
