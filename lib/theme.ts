@@ -29,7 +29,11 @@ export const TOPIC_PALETTE: readonly TopicColour[] = [
  * golden angle, so no two topics share a colour.
  */
 export function topicColour(topicIds: readonly string[], topicId: string): TopicColour {
-  const slot = Math.max(0, topicIds.indexOf(topicId));
+  return slotColour(Math.max(0, topicIds.indexOf(topicId)));
+}
+
+/** The colour of the topic in place `slot` of the topic list. */
+export function slotColour(slot: number): TopicColour {
   const fixed = TOPIC_PALETTE[slot];
   if (fixed) return fixed;
   const hue = Math.round((slot * 137.508) % 360);

@@ -41,12 +41,26 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // really lost its extension (reloaded, updated or removed).
   ctx.verifyScriptStartedEvent = () => browser.runtime?.id == null;
   if (!Painter.supported()) return;
+  // Highlight names: secret to the page, shared with a newer instance of this script in this document.
+  const seed = `${browser.runtime.getURL('/')}|${performance.timeOrigin}`;
+  // This runs at document_start. In the top document the highlight
+  // stylesheet goes in now, while the page has no elements: arriving later,
+  // its rules would restyle every element (seconds on a very large page).
+  // Frames are small; theirs comes with their first highlight.
+  let early = window === window.top ? Painter.adoptEarly(document, seed) : null;
+  const dropEarly = () => {
+    Painter.dropEarly(document, early);
+    early = null;
+  };
+  await domReady(ctx);
+  if (ctx.isInvalid) return dropEarly();
   const listen = (handlers: Partial<TabHandlers>) => {
     const receiver = tabReceiver(handlers);
     browser.runtime.onMessage.addListener(receiver);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(receiver));
   };
   if (pageOptsOut(document)) {
+    dropEarly();
     // Only tell the popup so, instead of looking absent.
     if (window === window.top) listen({ getFindings: () => emptyFindings('opted-out') });
     return;
@@ -58,11 +72,10 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
 
   let settings: Settings = await loadSettings();
   let index = await loadIndex();
-  if (!index || ctx.isInvalid) return;
+  if (!index || ctx.isInvalid) return dropEarly();
 
   const topicIds = () => index!.topics.map((t) => t.id);
-  // Highlight names: secret to the page, shared with a newer instance of this script in this document.
-  const painter = new Painter(document, topicIds(), settings.topicStyles, `${browser.runtime.getURL('/')}|${performance.timeOrigin}`);
+  const painter = new Painter(document, topicIds(), settings.topicStyles, seed, { sheet: early });
   painter.setStyles(settings.topicStyles, settings.markEvery);
   const cardCache = new Map<string, Promise<CardView[]>>();
   const popover = new LazyCard(
@@ -129,6 +142,8 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     if (siteOff) {
       popover.close(false);
       scanner.stop();
+      // Nothing of ours stays on a page the reader turned us off for.
+      painter.unstyle();
       scanner.onChange();
       return;
     }
@@ -215,6 +230,12 @@ export function frameSite(): string {
   const ancestors = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
   if (ancestors?.length) return normalizeSite(ancestors[0]!);
   return normalizeSite(document.referrer);
+}
+
+/** Resolves once the document is parsed (at once if it is). */
+function domReady(ctx: ContentScriptContext): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((done) => ctx.addEventListener(document, 'DOMContentLoaded', () => done(), { once: true }));
 }
 
 /** Characters of text a frame needs before it is worth scanning. */

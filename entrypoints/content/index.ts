@@ -9,7 +9,9 @@ export default defineContentScript({
   matches: ['<all_urls>'],
   allFrames: true,
   matchAboutBlank: true,
-  runAt: 'document_idle',
+  // At the start, so the highlight stylesheet is in before the page's
+  // elements (see run()); the scan itself waits for the parsed document.
+  runAt: 'document_start',
   // WXT would otherwise post the extension's id to every page at start.
   noScriptStartedPostMessage: true,
   main(ctx) {

@@ -1,18 +1,28 @@
 /**
  * Painting with the CSS Custom Highlight API: one `Highlight` per topic,
- * styled by a stylesheet we build here and adopt into the document (and into
- * open shadow roots, where `::highlight()` rules are scoped). No element of
- * the page is touched.
+ * styled by a stylesheet we build here and adopt into the document (and, in
+ * Firefox, into open shadow roots, where `::highlight()` rules are scoped).
+ * No element of the page is touched.
+ *
+ * The stylesheet never changes with the settings. It holds a rule for every
+ * look (dotted or tinted, strong or faint) in every topic colour, each under
+ * its own name, and a highlight shows a look by being registered under that
+ * look's name: a style setting moves a highlight to another name. This is
+ * because rules for `::highlight()` arriving in a page make the browser
+ * restyle every element, which takes seconds on a very large page; a sheet
+ * that needs nothing from the settings can be in place at `document_start`
+ * (`adoptEarly`), before the page has elements, and never be written again.
  *
  * The registry and adopted sheets are shared with the page, so a page can see
  * that some highlights exist and which text they cover (docs/architecture.md,
  * "Threat model"). Their names carry nothing a page can read: each is a hash
  * of a seed the page does not know (the extension's base URL, which holds a
- * random per-install id in Firefox), this document's time origin and the
- * topic. They differ on every page load, so they identify no one across
- * sites; yet a newer instance of this script in the same document (Firefox
- * injects one after an extension update, without letting the old one clean
- * up) derives the same names and takes the old highlights over.
+ * random per-install id in Firefox), this document's time origin, the
+ * colour's slot and the look. They differ on every page load, so they
+ * identify no one across sites; yet a newer instance of this script in the
+ * same document (Firefox injects one after an extension update, without
+ * letting the old one clean up) derives the same names and takes the old
+ * highlights over.
  *
  * A page can also tamper: clear the registry, swap our entries, add its own
  * ranges to our highlights, or drop our stylesheet. `repair()` undoes all of
@@ -27,9 +37,10 @@
  */
 import { derivedName, randomName } from '@/lib/names';
 import type { HighlightStyle } from '@/lib/settings';
-import { topicColour } from '@/lib/theme';
+import { TOPIC_PALETTE, slotColour } from '@/lib/theme';
 
 interface Entry {
+  /** The name it is registered under: its look's, in its topic's colour. */
   name: string;
   highlight: Highlight;
   /** The ranges we put in, so anything else in the highlight is known to be foreign. */
@@ -67,6 +78,71 @@ export function highlightRule(name: string, colour: string, style: HighlightStyl
  * them.
  */
 export const HIGHLIGHTS_INHERIT = !import.meta.env.FIREFOX;
+
+/** The looks a highlight can take; `quiet` has no rule (an emphasis that adds nothing). */
+type Look = `${HighlightStyle}-${'strong' | 'faint'}` | 'quiet';
+const DRAWN_LOOKS: readonly Look[] = ['dotted-faint', 'dotted-strong', 'background-faint', 'background-strong'];
+
+const lookNames = new Map<string, string>();
+
+/** The name of one look in one colour slot, for a seed (see the module comment). */
+function lookName(seed: string, slot: number, look: Look): string {
+  const key = `${seed}|${slot}|${look}`;
+  let name = lookNames.get(key);
+  if (!name) lookNames.set(key, (name = derivedName(seed, `look:${slot}:${look}`)));
+  return name;
+}
+
+/**
+ * The whole stylesheet for `slots` colour slots: every drawn look in every
+ * slot's colour, the jump flash, and their forced-colours versions. A pure
+ * function of the seed, so it can be built before the settings and the index
+ * are read.
+ */
+function sheetText(seed: string, slots: number, inherits: boolean): string {
+  const scope = inherits ? ':root' : '';
+  const rules: string[] = [];
+  const forced: string[] = [];
+  for (let slot = 0; slot < slots; slot++) {
+    for (const look of DRAWN_LOOKS) {
+      const [style, strength] = look.split('-') as [HighlightStyle, 'strong' | 'faint'];
+      const name = lookName(seed, slot, look);
+      rules.push(highlightRule(name, slotColour(slot).mark, style, strength, scope));
+      // Forced colours: every mention dotted in the text colour; strong ones also in Mark.
+      forced.push(
+        `${scope}::highlight(${name}) { text-decoration: underline dotted 2px CanvasText;${strength === 'strong' ? ' background-color: Mark; color: MarkText;' : ''} }`,
+      );
+    }
+  }
+  rules.push(`${scope}::highlight(${derivedName(seed, 'flash')}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
+  rules.push(`@media (forced-colors: active) { ${forced.join(' ')} }`);
+  return rules.join('\n');
+}
+
+/** Builds a stylesheet in `doc`'s own realm (a Firefox content script's constructor would not do). */
+function makeSheet(doc: Document, text: string): CSSStyleSheet | null {
+  const view = doc.defaultView;
+  if (!view) return null;
+  const sheet = new view.CSSStyleSheet();
+  sheet.replaceSync(text);
+  return sheet;
+}
+
+function adoptInto(root: Document | ShadowRoot, sheet: CSSStyleSheet): void {
+  try {
+    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  } catch {
+    // Some pages freeze adoptedStyleSheets; their text stays unstyled but hover still works.
+  }
+}
+
+function dropFrom(root: Document | ShadowRoot, sheet: CSSStyleSheet): void {
+  try {
+    if (root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
+  } catch {
+    /* a page that froze adoptedStyleSheets keeps an inert sheet */
+  }
+}
 
 const HEADING = /^h[1-6]$/;
 
@@ -146,41 +222,101 @@ export class Painter {
   private sheet: CSSStyleSheet | null = null;
   private sheetText = '';
   private readonly styledRoots = new Set<Document | ShadowRoot>();
-  /** Every topic's highlight names, known from the start so the stylesheet is written once. */
-  private readonly topicNames = new Map<string, { full: string; first: string }>();
+  /** Each topic's colour slot: its place in the topic order, or the next one past it for a topic not in the order. */
+  private readonly slots = new Map<string, number>();
+  private readonly inherits: boolean;
 
   /**
    * `seed`: secret to pages and the same for every instance of this script in
    * this document (see the module comment). A predecessor's highlights under
-   * the same names are taken off at once.
+   * the same names are taken off at once. `sheet`: the one `adoptEarly`
+   * put in place with the same seed, taken over as this painter's own.
    */
   constructor(
     private readonly doc: Document,
-    private readonly topicOrder: readonly string[],
+    topicOrder: readonly string[],
     private styles: Record<string, HighlightStyle>,
     private readonly seed: string = randomName(),
-    private readonly inherits: boolean = HIGHLIGHTS_INHERIT,
+    opts: { inherits?: boolean; sheet?: CSSStyleSheet | null } = {},
   ) {
+    this.inherits = opts.inherits ?? HIGHLIGHTS_INHERIT;
     this.flashName = derivedName(seed, 'flash');
-    for (const topic of topicOrder) {
-      const names = this.nameOf(topic);
-      CSS.highlights.delete(names.full);
-      CSS.highlights.delete(names.first);
-    }
+    topicOrder.forEach((topic, slot) => this.slots.set(topic, slot));
+    for (let slot = 0; slot < this.slotCount(); slot++)
+      for (const look of [...DRAWN_LOOKS, 'quiet' as const]) CSS.highlights.delete(lookName(seed, slot, look));
     CSS.highlights.delete(this.flashName);
+    if (opts.sheet) {
+      this.sheet = opts.sheet;
+      this.sheetText = sheetText(seed, TOPIC_PALETTE.length, this.inherits);
+      this.styledRoots.add(doc);
+      this.restyle();
+    }
+  }
+
+  /**
+   * Puts the stylesheet for the palette's colours into `doc` now. Called at
+   * `document_start`, before the page has elements, it costs the page no
+   * restyle; a painter made later with the same seed takes it over.
+   */
+  static adoptEarly(doc: Document, seed: string, inherits = HIGHLIGHTS_INHERIT): CSSStyleSheet | null {
+    try {
+      const sheet = makeSheet(doc, sheetText(seed, TOPIC_PALETTE.length, inherits));
+      if (sheet) adoptInto(doc, sheet);
+      return sheet;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Takes a sheet from `adoptEarly` out again (a page that opted out, a script that will not run). */
+  static dropEarly(doc: Document, sheet: CSSStyleSheet | null): void {
+    if (sheet) dropFrom(doc, sheet);
   }
 
   static supported(): boolean {
     return typeof CSS !== 'undefined' && 'highlights' in CSS && typeof Highlight === 'function';
   }
 
+  /** A new look: each highlight moves to the name of its look, and the stylesheet is left as it is. */
   setStyles(styles: Record<string, HighlightStyle>, markEvery = this.markEvery): void {
     this.styles = styles;
     this.markEvery = markEvery;
-    this.restyle();
+    for (const [topic, entry] of this.entries) this.rename(entry, this.fullName(topic));
+    for (const [topic, entry] of this.emphasis) this.rename(entry, this.firstName(topic));
   }
 
-  /** Rewrites the stylesheet, only if its text changed: every rewrite restyles the whole page. */
+  private rename(entry: Entry, name: string): void {
+    if (entry.name === name) return;
+    if (CSS.highlights.get(entry.name) === entry.highlight) CSS.highlights.delete(entry.name);
+    entry.name = name;
+    CSS.highlights.set(name, entry.highlight);
+  }
+
+  private fullName(topic: string): string {
+    return lookName(this.seed, this.slotOf(topic), `${this.styles[topic] ?? 'dotted'}-${this.markEvery ? 'strong' : 'faint'}`);
+  }
+
+  /** First mentions: strong, or (when every mention is strong already) a name with no rule. */
+  private firstName(topic: string): string {
+    return lookName(this.seed, this.slotOf(topic), this.markEvery ? 'quiet' : `${this.styles[topic] ?? 'dotted'}-strong`);
+  }
+
+  private slotOf(topic: string): number {
+    let slot = this.slots.get(topic);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(topic, slot);
+      this.restyle();
+    }
+    return slot;
+  }
+
+  /** Colour slots the stylesheet covers: at least the palette, more for a dataset with more topics. */
+  private slotCount(): number {
+    return Math.max(TOPIC_PALETTE.length, this.slots.size);
+  }
+
+  /** Rewrites the stylesheet, only if its text changed (a topic past the palette): every rewrite restyles the whole page. */
   private restyle(): void {
     if (!this.sheet) return;
     const css = this.css();
@@ -191,6 +327,8 @@ export class Painter {
 
   add(topicId: string, range: AbstractRange): void {
     const entry = this.entry(topicId);
+    // The first highlight brings the stylesheet, unless it is in place already.
+    if (!this.styledRoots.has(this.doc)) this.styleRoot(this.doc);
     entry.ranges.add(range);
     entry.highlight.add(range);
     this.addToSection(topicId, range);
@@ -293,6 +431,12 @@ export class Painter {
     for (const root of this.styledRoots) this.adopt(root);
   }
 
+  /** Takes the stylesheet out of every root until something is painted again (the reader turned the site off). */
+  unstyle(): void {
+    if (this.sheet) for (const root of this.styledRoots) dropFrom(root, this.sheet);
+    this.styledRoots.clear();
+  }
+
   /** Our highlight names by topic (the e2e build's probe reports them to tests). */
   names(): Record<string, string> {
     return Object.fromEntries([...this.entries].map(([topic, e]) => [topic, e.name]));
@@ -312,14 +456,7 @@ export class Painter {
     this.entries.clear();
     this.emphasis.clear();
     CSS.highlights.delete(this.flashName);
-    for (const root of this.styledRoots) {
-      try {
-        if (this.sheet) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== this.sheet);
-      } catch {
-        /* a page that froze adoptedStyleSheets keeps an inert sheet */
-      }
-    }
-    this.styledRoots.clear();
+    this.unstyle();
   }
 
   private entry(topicId: string): Entry {
@@ -327,13 +464,9 @@ export class Painter {
     if (!entry) {
       const highlight = new Highlight();
       highlight.priority = 1;
-      entry = { name: this.nameOf(topicId).full, highlight, ranges: new Set() };
+      entry = { name: this.fullName(topicId), highlight, ranges: new Set() };
       this.entries.set(topicId, entry);
       CSS.highlights.set(entry.name, highlight);
-      // The first highlight on the page brings the stylesheet, written for
-      // every topic at once: a page with nothing to mark never gets one, and
-      // one that has gets exactly one restyle (see docs/architecture.md).
-      if (!this.sheet) this.styleRoot(this.doc);
     }
     return entry;
   }
@@ -343,53 +476,23 @@ export class Painter {
     if (!entry) {
       const highlight = new Highlight();
       highlight.priority = 2;
-      entry = { name: this.nameOf(topicId).first, highlight, ranges: new Set() };
+      entry = { name: this.firstName(topicId), highlight, ranges: new Set() };
       this.emphasis.set(topicId, entry);
       CSS.highlights.set(entry.name, highlight);
     }
     return entry;
   }
 
-  /** A topic's names: derived in the constructor for the topics it is given, or on first use for any other. */
-  private nameOf(topicId: string): { full: string; first: string } {
-    let names = this.topicNames.get(topicId);
-    if (!names) {
-      names = { full: derivedName(this.seed, `topic:${topicId}`), first: derivedName(this.seed, `first:${topicId}`) };
-      this.topicNames.set(topicId, names);
-      this.restyle();
-    }
-    return names;
-  }
-
   private css(): string {
-    const style = (topic: string) => this.styles[topic] ?? 'dotted';
-    const colour = (topic: string) => topicColour(this.topicOrder, topic).mark;
-    const topics = [...this.topicNames];
-    const scope = this.inherits ? ':root' : '';
-    const rules = topics.map(([topic, n]) => highlightRule(n.full, colour(topic), style(topic), this.markEvery ? 'strong' : 'faint', scope));
-    if (!this.markEvery) rules.push(...topics.map(([topic, n]) => highlightRule(n.first, colour(topic), style(topic), 'strong', scope)));
-    rules.push(`${scope}::highlight(${this.flashName}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
-    // Forced colours: every mention dotted in the text colour; first mentions (or all, when asked) also in Mark.
-    const strong = topics.map(([, n]) => (this.markEvery ? n.full : n.first));
-    rules.push(
-      `@media (forced-colors: active) { ${topics.map(([, n]) => `${scope}::highlight(${n.full}) { text-decoration: underline dotted 2px CanvasText; }`).join(' ')} ${strong.map((name) => `${scope}::highlight(${name}) { background-color: Mark; color: MarkText; }`).join(' ')} }`,
-    );
-    return rules.join('\n');
+    return sheetText(this.seed, this.slotCount(), this.inherits);
   }
 
   private adopt(root: Document | ShadowRoot): void {
-    try {
-      const view = (root instanceof Document ? root : root.ownerDocument).defaultView;
-      if (!view) return;
-      if (!this.sheet) {
-        this.sheet = new view.CSSStyleSheet();
-        this.sheetText = this.css();
-        this.sheet.replaceSync(this.sheetText);
-      }
-      if (!root.adoptedStyleSheets.includes(this.sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.sheet];
-    } catch {
-      // Some pages freeze adoptedStyleSheets; their text stays unstyled but hover still works.
+    if (!this.sheet) {
+      this.sheetText = this.css();
+      this.sheet = makeSheet(root instanceof Document ? root : root.ownerDocument, this.sheetText);
     }
+    if (this.sheet) adoptInto(root, this.sheet);
   }
 }
 

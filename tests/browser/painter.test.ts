@@ -39,18 +39,28 @@ describe('Painter', () => {
     expect(CSS.highlights.get(na)?.size).toBe(1);
   });
 
-  it('styles its highlights from an adopted stylesheet, and restyles without renaming', () => {
+  /** The rule that draws a highlight name (outside forced colours), or ''. */
+  const ruleFor = (name: string) =>
+    ourRules()
+      .split('\n')
+      .find((r) => r.includes(`::highlight(${name})`) && !r.includes('@media')) ?? '';
+
+  it('styles its highlights from an adopted stylesheet; a new style moves the same highlight to that look’s name', () => {
     const p = painter();
     p.add('deepseek', rangeOver('DeepSeek'));
     const name = p.names().deepseek!;
-    expect(ourRules()).toContain(`::highlight(${name})`);
-    expect(ourRules()).toMatch(/dotted/);
+    const highlight = CSS.highlights.get(name)!;
+    expect(ruleFor(name)).toMatch(/dotted/);
     p.setStyles({ deepseek: 'background' });
-    expect(p.names().deepseek).toBe(name);
-    expect(ourRules()).toMatch(new RegExp(`::highlight\\(${name}\\) \\{ background-color`));
+    const moved = p.names().deepseek!;
+    expect(moved).not.toBe(name);
+    expect(CSS.highlights.get(moved)).toBe(highlight);
+    expect(CSS.highlights.has(name)).toBe(false);
+    expect(ruleFor(moved)).toMatch(/\{ background-color/);
+    expect(ruleFor(moved)).not.toMatch(/dotted/);
   });
 
-  it('writes its stylesheet once for every topic, and again only when the look changes (each write restyles the page)', () => {
+  it('writes its stylesheet once, with every look of every topic colour, and never again for a setting (each write restyles the page)', () => {
     const writes: string[] = [];
     const replaceSync = CSSStyleSheet.prototype.replaceSync;
     CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
@@ -67,16 +77,28 @@ describe('Painter', () => {
         p.add(topic, rangeOver(`${topic} two`));
       }
       expect(writes).toHaveLength(1);
-      for (const topic of topicIds) {
-        expect(writes[0]).toContain(`::highlight(${p.names()[topic]!})`);
-        expect(writes[0]).toContain(`::highlight(${p.emphasisNames()[topic]!})`);
-      }
+      const looks = () => {
+        for (const topic of topicIds) {
+          expect(writes[0]).toContain(`::highlight(${p.names()[topic]!})`);
+          expect(writes[0]).toContain(`::highlight(${p.emphasisNames()[topic]!})`);
+        }
+      };
+      looks();
       p.setStyles({}, false);
       p.repair();
-      expect(writes, 'same look, no rewrite').toHaveLength(1);
       p.setStyles({ [topicIds[0]!]: 'background' }, false);
+      looks();
+      p.setStyles({ [topicIds[0]!]: 'background' }, true);
+      for (const topic of topicIds) expect(writes[0]).toContain(`::highlight(${p.names()[topic]!})`);
+      expect(writes, 'no setting rewrites the sheet').toHaveLength(1);
+      // A topic that was not in the order takes the next colour; past the palette's, it needs rules of its own.
+      const q = new Painter(document, topicIds, {});
+      painters.push(q);
+      for (const topic of [...topicIds, 'd', 'e', 'f']) q.add(topic, rangeOver(`${topic} word`));
       expect(writes).toHaveLength(2);
-      expect(writes[1]).toMatch(new RegExp(`::highlight\\(${p.names()[topicIds[0]!]!}\\) \\{ background-color`));
+      q.add('g', rangeOver('g word'));
+      expect(writes).toHaveLength(3);
+      expect(writes[2]).toContain(`::highlight(${q.names().g!})`);
     } finally {
       CSSStyleSheet.prototype.replaceSync = replaceSync;
     }
@@ -226,16 +248,46 @@ describe('Painter', () => {
     const p = painter();
     p.add('deepseek', rangeOver('DeepSeek'));
     p.add('deepseek', rangeOver('DeepSeek again'));
-    const [all, first] = [p.names().deepseek!, p.emphasisNames().deepseek!];
-    const rule = (name: string) =>
-      ourRules()
-        .split('\n')
-        .find((r) => r.includes(name) && !r.includes('@media')) ?? '';
-    expect(rule(all)).toMatch(/1px dotted|dotted 1px/);
-    expect(rule(first)).toMatch(/2px dotted|dotted 2px/);
+    expect(ruleFor(p.names().deepseek!)).toMatch(/1px dotted|dotted 1px/);
+    expect(ruleFor(p.emphasisNames().deepseek!)).toMatch(/2px dotted|dotted 2px/);
     p.setStyles({}, true);
-    expect(rule(all)).toMatch(/2px dotted|dotted 2px/);
-    expect(ourRules()).not.toMatch(new RegExp(`${first}\\) \\{`));
+    expect(ruleFor(p.names().deepseek!)).toMatch(/2px dotted|dotted 2px/);
+    expect(ourRules(), 'the emphasis adds nothing').not.toContain(`::highlight(${p.emphasisNames().deepseek!})`);
+    p.setStyles({}, false);
+    expect(ruleFor(p.names().deepseek!)).toMatch(/1px dotted|dotted 1px/);
+  });
+
+  it('takes over a stylesheet put in early with the same seed: painting and every setting write no stylesheet', () => {
+    const seed = 'chrome-extension://abc/|1764480000999.5';
+    // (An earlier test leaves a predecessor's sheet behind, as a replaced script does.)
+    document.adoptedStyleSheets = [];
+    const early = Painter.adoptEarly(document, seed)!;
+    expect(document.adoptedStyleSheets).toEqual([early]);
+    const writes: string[] = [];
+    const replaceSync = CSSStyleSheet.prototype.replaceSync;
+    CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
+      writes.push(text);
+      replaceSync.call(this, text);
+    };
+    try {
+      const p = new Painter(document, topicIds, {}, seed, { sheet: early });
+      painters.push(p);
+      for (const topic of topicIds) p.add(topic, rangeOver(`${topic} word`));
+      p.setStyles({ deepseek: 'background' }, true);
+      p.setStyles({}, false);
+      expect(writes).toHaveLength(0);
+      expect(document.adoptedStyleSheets.filter((s) => s === early)).toHaveLength(1);
+      expect(document.adoptedStyleSheets).toHaveLength(1);
+      for (const topic of topicIds) expect(ruleFor(p.names()[topic]!)).toMatch(/dotted 1px|1px dotted/);
+      // Turned off for the site: the sheet goes; painting again brings it back.
+      p.unstyle();
+      expect(document.adoptedStyleSheets).toHaveLength(0);
+      p.add('deepseek', rangeOver('DeepSeek again'));
+      expect(document.adoptedStyleSheets).toEqual([early]);
+    } finally {
+      CSSStyleSheet.prototype.replaceSync = replaceSync;
+    }
+    Painter.dropEarly(document, early);
   });
 
   it('finds sections across shadow roots and remembers what it walked', () => {

@@ -41,6 +41,19 @@ describe.each(KINDS)('%s', (kind) => {
     expect(extra).toEqual([]);
   });
 
+  it('puts its one stylesheet in before the page builds anything, and draws from it without writing another', async () => {
+    // A sheet of ::highlight() rules arriving later would make the browser restyle every element of the page.
+    const page = await browser.open('/sheet-first.html');
+    await page.settled(3);
+    const before = await page.tab.evaluate(() => (window as unknown as { beforeThePage: { sheets: number; rules: number; body: boolean } }).beforeThePage);
+    expect(before.body).toBe(false);
+    expect(before.sheets).toBe(1);
+    expect(before.rules).toBeGreaterThan(0);
+    const now = await page.tab.evaluate(() => ({ sheets: document.adoptedStyleSheets.length, rules: document.adoptedStyleSheets[0]?.cssRules.length }));
+    expect(now).toEqual({ sheets: 1, rules: before.rules });
+    expect(await page.drawnRules()).toMatch(/dotted/);
+  });
+
   it('hovering a mention opens its card with opposing viewpoints and sources', async () => {
     const article = await browser.open('/demo-article.html');
     await article.settled(10);

@@ -364,6 +364,8 @@ describe.each(KINDS)('%s', (kind) => {
     await page.loadedAndQuiet(1500);
     expect(await page.tab.evaluate(() => document.getElementById('plain')!.textContent)).toContain('DeepSeek');
     expect(await page.tab.evaluate(() => CSS.highlights.size)).toBe(0);
+    // The stylesheet put in at the start is taken out again once the page is read.
+    expect(await page.tab.evaluate(() => document.adoptedStyleSheets.length)).toBe(0);
     // The content script either does not start at all, or only answers that the page opted out.
     const tabId = await browser.tabId(`/hostile/${name}.html`).catch(() => null);
     const reply =

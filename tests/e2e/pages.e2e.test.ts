@@ -224,13 +224,15 @@ describe.each(KINDS)('%s', (kind) => {
       await options().addSite('127.0.0.1');
       await until(async () => (await page.texts()).length === 0, 'highlights to go on the muted site');
       expect((await findings(browser.control, tabId)).state).toBe('off-site');
+      expect(await page.tab.evaluate(() => document.adoptedStyleSheets.length), 'no stylesheet of ours on a muted site').toBe(0);
       await options().removeFirstSite();
       await page.settled(10);
+      expect(await page.drawnRules()).toMatch(/dotted/);
     });
 
     it('changes a topic style live', async () => {
       const { page } = await article();
-      const css = () => page.tab.evaluate(() => [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n'));
+      const css = () => page.drawnRules();
       expect(await css()).toMatch(/text-decoration[^;]*dotted/);
       // The soft tint: 26% for first mentions, 10% for repeats; the dotted style has neither.
       await options().setStyle(0, 'background');

@@ -57,8 +57,8 @@ export function probe<T>(tab: Tab, op: 'names' | 'emphasis' | 'stats' | 'call', 
             ask('answer', op, arg);
           }
         };
-        // The content script may not be listening yet (it starts when the
-        // document is idle), so ask again every 50 ms until it answers. A read
+        // The content script may not be listening yet (it starts its work
+        // when the document is parsed), so ask again every 50 ms until it answers. A read
         // is simply asked again; a call waits for a read to come back first.
         const send = () => {
           if (op === 'call') ask('ping', 'stats');
@@ -79,6 +79,26 @@ export class ReaderPage {
   /** Our highlight names by topic id. */
   names(): Promise<Record<string, string>> {
     return probe(this.tab, 'names');
+  }
+
+  /**
+   * The rules that draw our highlights now, one per line: those for the
+   * names our full and emphasis highlights are registered under (the
+   * stylesheet holds every look; a highlight shows one by its name).
+   * Forced-colours rules are left out.
+   */
+  async drawnRules(): Promise<string> {
+    const [names, emphasis] = await Promise.all([this.names(), probe<Record<string, string>>(this.tab, 'emphasis')]);
+    return this.tab.evaluate(
+      (names) => {
+        const rules = [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules]).filter((r) => r instanceof CSSStyleRule);
+        return rules
+          .filter((r) => names.some((name) => r.selectorText.endsWith(`::highlight(${name})`)))
+          .map((r) => r.cssText)
+          .join('\n');
+      },
+      [...Object.values(names), ...Object.values(emphasis)],
+    );
   }
 
   /** Highlighted text per topic id. */
