@@ -35,7 +35,7 @@
  * every mention (they use the full highlight). With "mark every mention" on,
  * the full highlight is drawn strongly and the emphasis adds nothing.
  */
-import { derivedName, randomName } from '@/lib/names';
+import { derivedNames, randomName } from '@/lib/names';
 import type { HighlightStyle } from '@/lib/settings';
 import { TOPIC_PALETTE, slotColour } from '@/lib/theme';
 
@@ -82,15 +82,26 @@ export const HIGHLIGHTS_INHERIT = !import.meta.env.FIREFOX;
 /** The looks a highlight can take; `quiet` has no rule (an emphasis that adds nothing). */
 type Look = `${HighlightStyle}-${'strong' | 'faint'}` | 'quiet';
 const DRAWN_LOOKS: readonly Look[] = ['dotted-faint', 'dotted-strong', 'background-faint', 'background-strong'];
+const LOOKS: readonly Look[] = [...DRAWN_LOOKS, 'quiet'];
 
-const lookNames = new Map<string, string>();
+/** Per seed: the flash's name, then every look's, slot by slot (a longer table starts the same). */
+const nameTables = new Map<string, string[]>();
+
+function names(seed: string, slots: number): string[] {
+  let table = nameTables.get(seed);
+  const needed = Math.max(slots, TOPIC_PALETTE.length) * LOOKS.length + 1;
+  if (!table || table.length < needed) nameTables.set(seed, (table = derivedNames(seed, 'highlights', needed)));
+  return table;
+}
 
 /** The name of one look in one colour slot, for a seed (see the module comment). */
 function lookName(seed: string, slot: number, look: Look): string {
-  const key = `${seed}|${slot}|${look}`;
-  let name = lookNames.get(key);
-  if (!name) lookNames.set(key, (name = derivedName(seed, `look:${slot}:${look}`)));
-  return name;
+  return names(seed, slot + 1)[1 + slot * LOOKS.length + LOOKS.indexOf(look)]!;
+}
+
+/** The name of the brief mark on a mention the reader jumped to. */
+function flashName(seed: string): string {
+  return names(seed, 0)[0]!;
 }
 
 /**
@@ -114,7 +125,7 @@ function sheetText(seed: string, slots: number, inherits: boolean): string {
       );
     }
   }
-  rules.push(`${scope}::highlight(${derivedName(seed, 'flash')}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
+  rules.push(`${scope}::highlight(${flashName(seed)}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
   rules.push(`@media (forced-colors: active) { ${forced.join(' ')} }`);
   return rules.join('\n');
 }
@@ -240,10 +251,9 @@ export class Painter {
     opts: { inherits?: boolean; sheet?: CSSStyleSheet | null } = {},
   ) {
     this.inherits = opts.inherits ?? HIGHLIGHTS_INHERIT;
-    this.flashName = derivedName(seed, 'flash');
+    this.flashName = flashName(seed);
     topicOrder.forEach((topic, slot) => this.slots.set(topic, slot));
-    for (let slot = 0; slot < this.slotCount(); slot++)
-      for (const look of [...DRAWN_LOOKS, 'quiet' as const]) CSS.highlights.delete(lookName(seed, slot, look));
+    for (let slot = 0; slot < this.slotCount(); slot++) for (const look of LOOKS) CSS.highlights.delete(lookName(seed, slot, look));
     CSS.highlights.delete(this.flashName);
     if (opts.sheet) {
       this.sheet = opts.sheet;

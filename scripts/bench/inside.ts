@@ -90,7 +90,14 @@ export async function launchInside(name: 'chromium' | 'firefox'): Promise<BenchB
     async newTab() {
       const page = await browser.newPage();
       return {
-        goto: async (url) => void (await page.goto(url, { waitUntil: 'load', timeout: 180_000 })),
+        goto: async (url) => {
+          // Firefox over WebDriver BiDi once refused a plain local load ("Address rejected") mid-run; one more try.
+          await page.goto(url, { waitUntil: 'load', timeout: 180_000 }).catch(async (error: unknown) => {
+            if (!String(error).includes('Address rejected')) throw error;
+            await new Promise((r) => setTimeout(r, 1000));
+            await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+          });
+        },
         run: <T>(expression: string) => page.evaluate(expression) as Promise<T>,
         close: () => page.close(),
       };
