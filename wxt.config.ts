@@ -40,6 +40,10 @@ export default defineConfig({
     // scripting: the card's code is added to a frame only when a card first
     // opens there (entrypoints/card), not evaluated in every frame.
     permissions: ['storage', 'activeTab', 'scripting'],
+    // The highlight stylesheet, in the top document before the page has
+    // elements (entrypoints/sheet.ts). The content script proper is declared
+    // by entrypoints/content.
+    content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['sheet.js'] }],
     action: {
       default_title: '__MSG_actionTitle__',
     },

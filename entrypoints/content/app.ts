@@ -26,6 +26,7 @@ import { pageOptsOut } from './collect';
 import { HoverController } from './hover';
 import { KeyboardNavigator } from './keyboard';
 import { Painter } from './painter';
+import { findEarly, pageSeed } from './sheet';
 import { LazyCard } from './card-host';
 import { Scanner } from './scanner';
 import { observeSlices, sliceStatsRecorder } from './schedule';
@@ -42,18 +43,16 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   ctx.verifyScriptStartedEvent = () => browser.runtime?.id == null;
   if (!Painter.supported()) return;
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
-  const seed = `${browser.runtime.getURL('/')}|${performance.timeOrigin}`;
-  // This runs at document_start. In the top document the highlight
-  // stylesheet goes in now, while the page has no elements: arriving later,
-  // its rules would restyle every element (seconds on a very large page).
-  // Frames are small; theirs comes with their first highlight.
-  let early = window === window.top ? Painter.adoptEarly(document, seed) : null;
+  const seed = pageSeed(browser.runtime.getURL('/'));
+  // In the top document, the highlight stylesheet went in as the page
+  // started loading (entrypoints/sheet.content.ts); it is taken over here,
+  // or taken out if nothing will be painted. Frames get theirs with their
+  // first highlight.
+  let early = window === window.top ? findEarly(document, seed) : null;
   const dropEarly = () => {
     Painter.dropEarly(document, early);
     early = null;
   };
-  await domReady(ctx);
-  if (ctx.isInvalid) return dropEarly();
   const listen = (handlers: Partial<TabHandlers>) => {
     const receiver = tabReceiver(handlers);
     browser.runtime.onMessage.addListener(receiver);
@@ -230,12 +229,6 @@ export function frameSite(): string {
   const ancestors = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
   if (ancestors?.length) return normalizeSite(ancestors[0]!);
   return normalizeSite(document.referrer);
-}
-
-/** Resolves once the document is parsed (at once if it is). */
-function domReady(ctx: ContentScriptContext): Promise<void> {
-  if (document.readyState !== 'loading') return Promise.resolve();
-  return new Promise((done) => ctx.addEventListener(document, 'DOMContentLoaded', () => done(), { once: true }));
 }
 
 /** Characters of text a frame needs before it is worth scanning. */

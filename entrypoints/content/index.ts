@@ -9,9 +9,7 @@ export default defineContentScript({
   matches: ['<all_urls>'],
   allFrames: true,
   matchAboutBlank: true,
-  // At the start, so the highlight stylesheet is in before the page's
-  // elements (see run()); the scan itself waits for the parsed document.
-  runAt: 'document_start',
+  runAt: 'document_idle',
   // WXT would otherwise post the extension's id to every page at start.
   noScriptStartedPostMessage: true,
   main(ctx) {

@@ -11,14 +11,16 @@
  * because rules for `::highlight()` arriving in a page make the browser
  * restyle every element, which takes seconds on a very large page; a sheet
  * that needs nothing from the settings can be in place at `document_start`
- * (`adoptEarly`), before the page has elements, and never be written again.
+ * (entrypoints/sheet.ts), before the page has elements, and never be written
+ * again.
  *
  * The registry and adopted sheets are shared with the page, so a page can see
  * that some highlights exist and which text they cover (docs/architecture.md,
- * "Threat model"). Their names carry nothing a page can read: each is a hash
- * of a seed the page does not know (the extension's base URL, which holds a
- * random per-install id in Firefox), this document's time origin, the
- * colour's slot and the look. They differ on every page load, so they
+ * "Threat model"). Their names carry nothing a page can read: they are
+ * spelled out from one hash of a seed the page does not know (the
+ * extension's base URL, which holds a random per-install id in Firefox) and
+ * this document's time origin, one per colour slot and look (sheet.ts,
+ * `lookName`). They differ on every page load, so they
  * identify no one across sites; yet a newer instance of this script in the
  * same document (Firefox injects one after an extension update, without
  * letting the old one clean up) derives the same names and takes the old
@@ -35,9 +37,12 @@
  * every mention (they use the full highlight). With "mark every mention" on,
  * the full highlight is drawn strongly and the emphasis adds nothing.
  */
-import { derivedNames, randomName } from '@/lib/names';
+import { randomName } from '@/lib/names';
 import type { HighlightStyle } from '@/lib/settings';
-import { TOPIC_PALETTE, slotColour } from '@/lib/theme';
+import { TOPIC_PALETTE } from '@/lib/theme';
+import { adoptEarly, adoptInto, dropFrom, flashName, highlightsSupported, HIGHLIGHTS_INHERIT, lookName, LOOKS, makeSheet, sheetText } from './sheet';
+
+export { highlightRule, HIGHLIGHTS_INHERIT } from './sheet';
 
 interface Entry {
   /** The name it is registered under: its look's, in its topic's colour. */
@@ -47,112 +52,6 @@ interface Entry {
   ranges: Set<AbstractRange>;
   /** How many of `ranges` (in order) the last repair got through without finding a swap. */
   checked?: number;
-}
-
-/**
- * The look of one highlight, strong (a first mention, or every mention when
- * the reader asked) or faint (a repeat). Never a solid underline, which reads
- * as a link: a dotted underline over a faint tint, or a soft tint alone.
- */
-export function highlightRule(name: string, colour: string, style: HighlightStyle, strength: 'strong' | 'faint' = 'strong', scope = ''): string {
-  if (style === 'background') {
-    return `${scope}::highlight(${name}) { background-color: color-mix(in srgb, ${colour} ${strength === 'strong' ? 26 : 10}%, transparent); }`;
-  }
-  return strength === 'strong'
-    ? `${scope}::highlight(${name}) { background-color: color-mix(in srgb, ${colour} 9%, transparent); text-decoration: underline dotted 2px ${colour}; text-underline-offset: 3px; }`
-    : `${scope}::highlight(${name}) { text-decoration: underline dotted 1px color-mix(in srgb, ${colour} 65%, transparent); text-underline-offset: 3px; }`;
-}
-
-/**
- * Does a highlight's look pass from an element to the text of its
- * descendants? In Chromium it does (highlight inheritance), so our rules can
- * be written for the root element alone: `:root::highlight(x)`. Written for
- * every element (`::highlight(x)`, which the browser must consider for each
- * one), they slowed every later restyle of the page's own: on the generated
- * 4 MB page with our 6,800 highlights in, a full restyle took 790 ms, against
- * 540 ms with rules for the root and 351 ms without the extension (medians of
- * 12). The look also reaches text in shadow roots, through their hosts.
- * Firefox draws a highlight only with a rule matching the text's own
- * element, and its restyles showed no such slowdown (about 320 ms before and
- * after), so there the rules stay universal and each open shadow root adopts
- * them.
- */
-export const HIGHLIGHTS_INHERIT = !import.meta.env.FIREFOX;
-
-/** The looks a highlight can take; `quiet` has no rule (an emphasis that adds nothing). */
-type Look = `${HighlightStyle}-${'strong' | 'faint'}` | 'quiet';
-const DRAWN_LOOKS: readonly Look[] = ['dotted-faint', 'dotted-strong', 'background-faint', 'background-strong'];
-const LOOKS: readonly Look[] = [...DRAWN_LOOKS, 'quiet'];
-
-/** Per seed: the flash's name, then every look's, slot by slot (a longer table starts the same). */
-const nameTables = new Map<string, string[]>();
-
-function names(seed: string, slots: number): string[] {
-  let table = nameTables.get(seed);
-  const needed = Math.max(slots, TOPIC_PALETTE.length) * LOOKS.length + 1;
-  if (!table || table.length < needed) nameTables.set(seed, (table = derivedNames(seed, 'highlights', needed)));
-  return table;
-}
-
-/** The name of one look in one colour slot, for a seed (see the module comment). */
-function lookName(seed: string, slot: number, look: Look): string {
-  return names(seed, slot + 1)[1 + slot * LOOKS.length + LOOKS.indexOf(look)]!;
-}
-
-/** The name of the brief mark on a mention the reader jumped to. */
-function flashName(seed: string): string {
-  return names(seed, 0)[0]!;
-}
-
-/**
- * The whole stylesheet for `slots` colour slots: every drawn look in every
- * slot's colour, the jump flash, and their forced-colours versions. A pure
- * function of the seed, so it can be built before the settings and the index
- * are read.
- */
-function sheetText(seed: string, slots: number, inherits: boolean): string {
-  const scope = inherits ? ':root' : '';
-  const rules: string[] = [];
-  const forced: string[] = [];
-  for (let slot = 0; slot < slots; slot++) {
-    for (const look of DRAWN_LOOKS) {
-      const [style, strength] = look.split('-') as [HighlightStyle, 'strong' | 'faint'];
-      const name = lookName(seed, slot, look);
-      rules.push(highlightRule(name, slotColour(slot).mark, style, strength, scope));
-      // Forced colours: every mention dotted in the text colour; strong ones also in Mark.
-      forced.push(
-        `${scope}::highlight(${name}) { text-decoration: underline dotted 2px CanvasText;${strength === 'strong' ? ' background-color: Mark; color: MarkText;' : ''} }`,
-      );
-    }
-  }
-  rules.push(`${scope}::highlight(${flashName(seed)}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
-  rules.push(`@media (forced-colors: active) { ${forced.join(' ')} }`);
-  return rules.join('\n');
-}
-
-/** Builds a stylesheet in `doc`'s own realm (a Firefox content script's constructor would not do). */
-function makeSheet(doc: Document, text: string): CSSStyleSheet | null {
-  const view = doc.defaultView;
-  if (!view) return null;
-  const sheet = new view.CSSStyleSheet();
-  sheet.replaceSync(text);
-  return sheet;
-}
-
-function adoptInto(root: Document | ShadowRoot, sheet: CSSStyleSheet): void {
-  try {
-    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } catch {
-    // Some pages freeze adoptedStyleSheets; their text stays unstyled but hover still works.
-  }
-}
-
-function dropFrom(root: Document | ShadowRoot, sheet: CSSStyleSheet): void {
-  try {
-    if (root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = root.adoptedStyleSheets.filter((s) => s !== sheet);
-  } catch {
-    /* a page that froze adoptedStyleSheets keeps an inert sheet */
-  }
 }
 
 const HEADING = /^h[1-6]$/;
@@ -269,13 +168,7 @@ export class Painter {
    * restyle; a painter made later with the same seed takes it over.
    */
   static adoptEarly(doc: Document, seed: string, inherits = HIGHLIGHTS_INHERIT): CSSStyleSheet | null {
-    try {
-      const sheet = makeSheet(doc, sheetText(seed, TOPIC_PALETTE.length, inherits));
-      if (sheet) adoptInto(doc, sheet);
-      return sheet;
-    } catch {
-      return null;
-    }
+    return adoptEarly(doc, seed, inherits);
   }
 
   /** Takes a sheet from `adoptEarly` out again (a page that opted out, a script that will not run). */
@@ -284,7 +177,7 @@ export class Painter {
   }
 
   static supported(): boolean {
-    return typeof CSS !== 'undefined' && 'highlights' in CSS && typeof Highlight === 'function';
+    return highlightsSupported();
   }
 
   /** A new look: each highlight moves to the name of its look, and the stylesheet is left as it is. */

@@ -44,7 +44,7 @@ describe.each(builds)('%s', (dir) => {
     const content = readFileSync(join(dir, 'content-scripts/content.js'), 'utf8');
     expect(content).not.toMatch(/counterpoint-(popover|t\d|flash)/);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    expect(manifest.content_scripts[0].css ?? []).toEqual([]);
+    for (const cs of manifest.content_scripts) expect(cs.css ?? []).toEqual([]);
   });
 
   it('asks only for the storage, activeTab and scripting permissions (and sidePanel in Chromium, for the companion)', () => {
@@ -57,7 +57,7 @@ describe.each(builds)('%s', (dir) => {
     // Chromium only: the hosts the content script already covers, so the card's code can be added on demand.
     expect(manifest.host_permissions ?? []).toEqual(dir.includes('chrome') ? ['<all_urls>'] : []);
     expect(manifest.content_security_policy.extension_pages).toContain("script-src 'self'");
-    const cs = manifest.content_scripts[0];
+    const cs = manifest.content_scripts.find((c: { js: string[] }) => c.js.includes('content-scripts/content.js'));
     expect(cs.all_frames).toBe(true);
     expect(cs.match_about_blank).toBe(true);
   });
@@ -71,6 +71,19 @@ describe.each(builds)('%s', (dir) => {
       expect(readFileSync(join(dir, 'card.js'), 'utf8'), marker).toContain(marker);
     }
     expect(gzipSync(content, { level: 9 }).length).toBeLessThan(25 * 1024);
+  });
+
+  it('puts only the highlight stylesheet in at document_start: top frame only, a few kB, no extension API wrapper', () => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const early = manifest.content_scripts.filter((c: { run_at?: string }) => c.run_at === 'document_start');
+    expect(early).toEqual([{ matches: ['<all_urls>'], run_at: 'document_start', js: ['sheet.js'] }]);
+    const sheet = readFileSync(join(dir, 'sheet.js'));
+    expect(gzipSync(sheet, { level: 9 }).length).toBeLessThan(4 * 1024);
+    const text = sheet.toString('utf8');
+    expect(text).toContain('adoptedStyleSheets');
+    // Neither the webextension-polyfill nor WXT's script context, nor the scanner.
+    for (const marker of ['This script should only be loaded in a browser extension', 'wxt:content-script-started', 'MutationObserver'])
+      expect(text, marker).not.toContain(marker);
   });
 
   it('contains no remote URL that code could fetch', () => {

@@ -57,8 +57,8 @@ export function probe<T>(tab: Tab, op: 'names' | 'emphasis' | 'stats' | 'call', 
             ask('answer', op, arg);
           }
         };
-        // The content script may not be listening yet (it starts its work
-        // when the document is parsed), so ask again every 50 ms until it answers. A read
+        // The content script may not be listening yet (it starts when the
+        // document is idle), so ask again every 50 ms until it answers. A read
         // is simply asked again; a call waits for a read to come back first.
         const send = () => {
           if (op === 'call') ask('ping', 'stats');
