@@ -23,6 +23,17 @@ function rangeOver(text: string): StaticRange {
   return new StaticRange({ startContainer: p.firstChild!, startOffset: 0, endContainer: p.firstChild!, endOffset: text.length });
 }
 
+/** Records the text of every stylesheet write (each one restyles the page) until `restore`. */
+function recordSheetWrites(): { writes: string[]; restore: () => void } {
+  const writes: string[] = [];
+  const replaceSync = CSSStyleSheet.prototype.replaceSync;
+  CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
+    writes.push(text);
+    replaceSync.call(this, text);
+  };
+  return { writes, restore: () => (CSSStyleSheet.prototype.replaceSync = replaceSync) };
+}
+
 const ourRules = () => [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules].map((r) => r.cssText)).join('\n');
 
 describe('Painter', () => {
@@ -61,12 +72,7 @@ describe('Painter', () => {
   });
 
   it('writes its stylesheet once, with every look of every topic colour, and never again for a setting (each write restyles the page)', () => {
-    const writes: string[] = [];
-    const replaceSync = CSSStyleSheet.prototype.replaceSync;
-    CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
-      writes.push(text);
-      replaceSync.call(this, text);
-    };
+    const { writes, restore } = recordSheetWrites();
     try {
       const p = painter();
       p.setStyles({}, false);
@@ -100,7 +106,7 @@ describe('Painter', () => {
       expect(writes).toHaveLength(3);
       expect(writes[2]).toContain(`::highlight(${q.names().g!})`);
     } finally {
-      CSSStyleSheet.prototype.replaceSync = replaceSync;
+      restore();
     }
   });
 
@@ -263,12 +269,7 @@ describe('Painter', () => {
     document.adoptedStyleSheets = [];
     const early = Painter.adoptEarly(document, seed)!;
     expect(document.adoptedStyleSheets).toEqual([early]);
-    const writes: string[] = [];
-    const replaceSync = CSSStyleSheet.prototype.replaceSync;
-    CSSStyleSheet.prototype.replaceSync = function (this: CSSStyleSheet, text: string) {
-      writes.push(text);
-      replaceSync.call(this, text);
-    };
+    const { writes, restore } = recordSheetWrites();
     try {
       const p = new Painter(document, topicIds, {}, seed, { sheet: early });
       painters.push(p);
@@ -285,7 +286,7 @@ describe('Painter', () => {
       p.add('deepseek', rangeOver('DeepSeek again'));
       expect(document.adoptedStyleSheets).toEqual([early]);
     } finally {
-      CSSStyleSheet.prototype.replaceSync = replaceSync;
+      restore();
     }
     Painter.dropEarly(document, early);
   });
