@@ -45,7 +45,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
   const seed = pageSeed(browser.runtime.getURL('/'));
   // In the top document, the highlight stylesheet went in as the page
-  // started loading (entrypoints/sheet.content.ts); it is taken over here,
+  // started loading (entrypoints/sheet.ts); it is taken over here,
   // or taken out if nothing will be painted. Frames get theirs with their
   // first highlight.
   let early = window === window.top ? findEarly(document, seed) : null;

@@ -1,7 +1,7 @@
 /**
  * The highlight stylesheet: its rules, the names they draw, and putting it in
  * a document. Apart from the painter so that the small script that adopts
- * the sheet as a page starts loading (entrypoints/sheet.content.ts) carries
+ * the sheet as a page starts loading (entrypoints/sheet.ts) carries
  * only this, not the scanner.
  *
  * The sheet needs nothing from the settings or the index: a rule for every
