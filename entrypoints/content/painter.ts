@@ -130,7 +130,18 @@ export class Painter {
   private markEvery = false;
   private readonly flashName: string;
   private sheet: CSSStyleSheet | null = null;
-  private sheetText = '';
+  /** Colour slots the sheet's text was built for: the text is a function of the seed and this alone. */
+  private sheetSlots = 0;
+  /**
+   * Changes to registered highlights held back while a paint pass runs in
+   * slices (`hold`), in order, per highlight. Every change to a registered
+   * highlight makes Chromium revalidate all highlight markers and walk the
+   * whole document before the next paint: on the generated 16 MB page each
+   * such frame took 200–460 ms with our dotted look (90–180 ms with a tint
+   * alone), whatever the change. Held, a pass of thousands of ranges costs
+   * the page one such frame instead of one per slice.
+   */
+  private held: Map<Highlight, { range: AbstractRange; add: boolean }[]> | null = null;
   private readonly styledRoots = new Set<Document | ShadowRoot>();
   /** Each topic's colour slot: its place in the topic order, or the next one past it for a topic not in the order. */
   private readonly slots = new Map<string, number>();
@@ -156,7 +167,7 @@ export class Painter {
     CSS.highlights.delete(this.flashName);
     if (opts.sheet) {
       this.sheet = opts.sheet;
-      this.sheetText = sheetText(seed, TOPIC_PALETTE.length, this.inherits);
+      this.sheetSlots = TOPIC_PALETTE.length;
       this.styledRoots.add(doc);
       this.restyle();
     }
@@ -221,11 +232,9 @@ export class Painter {
 
   /** Rewrites the stylesheet, only if its text changed (a topic past the palette): every rewrite restyles the whole page. */
   private restyle(): void {
-    if (!this.sheet) return;
-    const css = this.css();
-    if (css === this.sheetText) return;
-    this.sheetText = css;
-    this.sheet.replaceSync(css);
+    if (!this.sheet || this.slotCount() === this.sheetSlots) return;
+    this.sheetSlots = this.slotCount();
+    this.sheet.replaceSync(this.css());
   }
 
   add(topicId: string, range: AbstractRange): void {
@@ -233,7 +242,7 @@ export class Painter {
     // The first highlight brings the stylesheet, unless it is in place already.
     if (!this.styledRoots.has(this.doc)) this.styleRoot(this.doc);
     entry.ranges.add(range);
-    entry.highlight.add(range);
+    this.put(entry.highlight, range, true);
     this.addToSection(topicId, range);
   }
 
@@ -241,8 +250,39 @@ export class Painter {
     const entry = this.entries.get(topicId);
     if (!entry) return;
     entry.ranges.delete(range);
-    entry.highlight.delete(range);
+    this.put(entry.highlight, range, false);
     this.removeFromSection(topicId, range);
+  }
+
+  /**
+   * Holds changes to the registered highlights until `release`, for a paint
+   * pass that yields between slices; `owns`, `isFirst` and the painted
+   * ranges are up to date meanwhile.
+   */
+  hold(): void {
+    this.held ??= new Map();
+  }
+
+  /** Applies the held changes, all in one task, so the page repaints once. */
+  release(): void {
+    const held = this.held;
+    this.held = null;
+    if (!held) return;
+    for (const [highlight, changes] of held) {
+      for (const { range, add } of changes) {
+        if (add) highlight.add(range);
+        else highlight.delete(range);
+      }
+    }
+  }
+
+  private put(highlight: Highlight, range: AbstractRange, add: boolean): void {
+    if (this.held) {
+      let changes = this.held.get(highlight);
+      if (!changes) this.held.set(highlight, (changes = []));
+      changes.push({ range, add });
+    } else if (add) highlight.add(range);
+    else highlight.delete(range);
   }
 
   /** Is this range one we painted (and not one a page slipped into our highlight)? */
@@ -284,12 +324,12 @@ export class Painter {
     const entry = this.emphasisEntry(topicId);
     if (section.first) {
       entry.ranges.delete(section.first);
-      entry.highlight.delete(section.first);
+      this.put(entry.highlight, section.first, false);
     }
     section.first = range;
     if (range) {
       entry.ranges.add(range);
-      entry.highlight.add(range);
+      this.put(entry.highlight, range, true);
     }
   }
 
@@ -324,6 +364,8 @@ export class Painter {
    * page a full pass over 6,800 ranges took 16 ms.
    */
   repair(): void {
+    // Mid-pass, the highlights lag our ranges on purpose; the pass ends with a release.
+    if (this.held) return;
     for (const entry of [...this.entries.values(), ...this.emphasis.values()]) {
       if (entry.highlight.size !== entry.ranges.size || hasForeign(entry, REPAIR_CHECKS)) {
         entry.highlight.clear();
@@ -351,6 +393,7 @@ export class Painter {
   }
 
   destroy(): void {
+    this.held = null;
     this.bySection.clear();
     for (const entry of [...this.entries.values(), ...this.emphasis.values()]) {
       entry.highlight.clear();
@@ -392,8 +435,8 @@ export class Painter {
 
   private adopt(root: Document | ShadowRoot): void {
     if (!this.sheet) {
-      this.sheetText = this.css();
-      this.sheet = makeSheet(root instanceof Document ? root : root.ownerDocument, this.sheetText);
+      this.sheetSlots = this.slotCount();
+      this.sheet = makeSheet(root instanceof Document ? root : root.ownerDocument, this.css());
     }
     if (this.sheet) adoptInto(root, this.sheet);
   }

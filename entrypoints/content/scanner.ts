@@ -699,23 +699,29 @@ export class Scanner {
     const wanted = new Set(all.slice(from, to));
     const slice = new Slice();
     let n = 0;
-    for (const m of this.painted) {
-      if (wanted.has(m)) continue;
-      this.painted.delete(m);
-      this.painter.remove(m.topicId, m.range);
-    }
-    for (const m of wanted) {
-      if (this.painted.has(m)) continue;
-      this.painted.add(m);
-      this.painter.add(m.topicId, m.range);
-      // A painted range's section is looked up in the DOM (Painter.add): on a
-      // huge page 256 of them took 41 ms, so the budget is asked every 32.
-      if ((++n & 31) === 0) {
-        await slice.maybeYield();
-        if (epoch !== this.epoch) return;
+    // The page sees the pass's changes at once, at its end (Painter.hold).
+    this.painter.hold();
+    try {
+      for (const m of this.painted) {
+        if (wanted.has(m)) continue;
+        this.painted.delete(m);
+        this.painter.remove(m.topicId, m.range);
       }
+      for (const m of wanted) {
+        if (this.painted.has(m)) continue;
+        this.painted.add(m);
+        this.painter.add(m.topicId, m.range);
+        // A painted range's section is looked up in the DOM (Painter.add): on a
+        // huge page 256 of them took 41 ms, so the budget is asked every 32.
+        if ((++n & 31) === 0) {
+          await slice.maybeYield();
+          if (epoch !== this.epoch) return;
+        }
+      }
+    } finally {
+      this.painter.release();
+      slice.end();
     }
-    slice.end();
   }
 
   /**

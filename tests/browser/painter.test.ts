@@ -220,6 +220,46 @@ describe('Painter', () => {
     expect(elsewhere.names().deepseek).toMatch(/^[a-z]{12}$/);
   });
 
+  it('holds changes to its registered highlights during a pass and applies them in one go (each change costs a page-wide repaint)', () => {
+    const p = painter();
+    const kept = rangeOver('DeepSeek kept');
+    p.add('deepseek', kept);
+    const name = p.names().deepseek!;
+    const full = CSS.highlights.get(name)!;
+    const firsts = CSS.highlights.get(p.emphasisNames().deepseek!)!;
+
+    p.hold();
+    const added = [rangeOver('DeepSeek one'), rangeOver('DeepSeek two'), rangeOver('DeepSeek three')];
+    for (const r of added) p.add('deepseek', r);
+    p.remove('deepseek', kept);
+    // Our own books are current (hover trusts them); the page's registry is not touched yet.
+    expect(added.every((r) => p.owns(r))).toBe(true);
+    expect(p.owns(kept)).toBe(false);
+    expect([...full]).toEqual([kept]);
+    expect([...firsts]).toEqual([kept]);
+    // The once-a-second repair must not flush a pass half-way.
+    p.repair();
+    expect([...full]).toEqual([kept]);
+
+    p.release();
+    expect(new Set(full)).toEqual(new Set(added));
+    expect([...firsts]).toEqual([added[0]]);
+    // Released, changes go straight through again.
+    p.remove('deepseek', added[2]!);
+    expect(full.has(added[2]!)).toBe(false);
+  });
+
+  it('drops held changes when destroyed mid-pass, leaving nothing registered', () => {
+    const p = painter();
+    p.add('deepseek', rangeOver('DeepSeek'));
+    const name = p.names().deepseek!;
+    p.hold();
+    p.add('deepseek', rangeOver('DeepSeek again'));
+    p.destroy();
+    p.release();
+    expect(CSS.highlights.has(name)).toBe(false);
+  });
+
   it('takes everything back on destroy', () => {
     const p = painter();
     p.add('deepseek', rangeOver('DeepSeek'));
