@@ -29,7 +29,7 @@ import { Painter } from './painter';
 import { findEarly, pageSeed } from './sheet';
 import { LazyCard } from './card-host';
 import { Scanner } from './scanner';
-import { observeSlices, sliceStatsRecorder } from './schedule';
+import { observeSlices, sliceStatsRecorder, yieldToPage } from './schedule';
 
 /** How long findings settle before the badge is told (a page adding text in bursts reports once). */
 const REPORT_DELAY_MS = 300;
@@ -47,8 +47,10 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // In the top document, the highlight stylesheet went in as the page
   // started loading (entrypoints/sheet.ts); it is taken over here,
   // or taken out if nothing will be painted. Frames get theirs with their
-  // first highlight.
-  let early = window === window.top ? findEarly(document, seed) : null;
+  // first highlight, unless an earlier instance of this script (before an
+  // extension update) left one under the same seed: that one is taken over
+  // too, so a frame never holds two.
+  let early = findEarly(document, seed);
   const dropEarly = () => {
     Painter.dropEarly(document, early);
     early = null;
@@ -69,9 +71,15 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // nothing more until it has some: no settings, no index, no matcher.
   if (window !== window.top && !(await textArrives(ctx, document))) return;
 
-  let settings: Settings = await loadSettings();
-  let index = await loadIndex();
+  // Both reads at once; then the rest of the start in a task of its own, so
+  // checking the index (cold code, a few milliseconds) and building the
+  // painter, the hover and the scanner never add up to one long task.
+  const [loaded, read] = await Promise.all([loadSettings(), loadIndex()]);
+  let settings: Settings = loaded;
+  let index = read;
   if (!index || ctx.isInvalid) return dropEarly();
+  await yieldToPage();
+  if (ctx.isInvalid) return dropEarly();
 
   const topicIds = () => index!.topics.map((t) => t.id);
   const painter = new Painter(document, topicIds(), settings.topicStyles, seed, { sheet: early });
