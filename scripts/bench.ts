@@ -196,13 +196,20 @@ if (only.has('outside') || only.has('scenarios')) {
       console.log(
         `[append] a paragraph appended where the reader is looking on the capped 16 MB page: highlighted after ${append.paintedAfterMs ?? 'never'} ms; ours ${f1(append.attribution.profileMs)} ms, longest task with ours ${f1(append.attribution.longestTaskMs)} ms (ours in it up to ${f1(append.attribution.longestOursInTaskMs)} ms)`,
       );
+      const a = append.after;
+      console.log(
+        `[append] after the append: the page's own tasks ran ${f1(a.pageBusyBeforeMs)} ms (its rendering of the new paragraph) before our first task, which began at ${a.firstOursMs === null ? 'never' : `${f1(a.firstOursMs)} ms`}; the longest rendering task after ours, with no script, took ${f1(a.longestAfterMs)} ms`,
+      );
+      // The same append without the extension: the page's own rendering of it, for comparison.
+      const plainAppend = await appendWhereReading(plain, big, 3000);
+      console.log(`[append] without the extension, the page's own tasks after the same append: ${f1(plainAppend.after.pageBusyBeforeMs)} ms`);
       const framesWith = await traceLoad(ext, url(pages.frames), { maxMs: 5000, extraMs: 2000 });
       const framesWithout = await traceLoad(plain, url(pages.frames), { extraMs: 3000 });
       const perFrame = (a: Attribution) => a.profileMs / 31;
       console.log(
         `[frames] a page with 30 small cross-origin frames: main thread ${f1(framesWith.attribution.mainThreadMs)} ms with us, ${f1(framesWithout.attribution.mainThreadMs)} ms without; ours ${f1(framesWith.attribution.profileMs)} ms in ${framesWith.attribution.threads} renderer threads (${f1(perFrame(framesWith.attribution))} ms per document), compile ${f1(framesWith.attribution.compileMs)} ms`,
       );
-      results.scenarios = { idle, append, frames: { with: framesWith.attribution, without: framesWithout.attribution } };
+      results.scenarios = { idle, append, plainAppend: plainAppend.after, frames: { with: framesWith.attribution, without: framesWithout.attribution } };
     }
   } finally {
     await ext.close();

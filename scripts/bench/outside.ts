@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, loadExtension } from '../lib/chromium';
-import { attribute, recordTrace, type Attribution, type TraceEvent } from './trace';
+import { afterMark, attribute, recordTrace, type AfterMark, type Attribution, type TraceEvent } from './trace';
 
 export interface OutsideBrowser {
   context: BrowserContext;
@@ -171,6 +171,8 @@ export interface AppendFigures {
   /** From the append to a highlight inside the new paragraph (ms), or null if none came within the wait. */
   paintedAfterMs: number | null;
   attribution: Attribution;
+  /** The main thread after the append: the page's own rendering first, then our turn, then the repaint of our highlight. */
+  after: AfterMark;
 }
 
 /**
@@ -192,6 +194,7 @@ export async function appendWhereReading(ext: OutsideBrowser, url: string, waitM
       const p = document.createElement('p');
       p.id = 'appended';
       p.textContent = text;
+      console.timeStamp('counterpoint-append');
       at.after(p);
     }, TOPIC_PARAGRAPH);
     while (Date.now() - t0 < waitMs) {
@@ -210,5 +213,5 @@ export async function appendWhereReading(ext: OutsideBrowser, url: string, waitM
   });
   await page.close();
   if (process.env.BENCH_KEEP_TRACES) writeFileSync(join(process.env.BENCH_KEEP_TRACES, 'append.json'), JSON.stringify(events));
-  return { paintedAfterMs, attribution: attribute(events, ext.prefix) };
+  return { paintedAfterMs, attribution: attribute(events, ext.prefix), after: afterMark(events, ext.prefix, 'counterpoint-append') };
 }

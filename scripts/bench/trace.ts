@@ -115,6 +115,9 @@ const SCRIPT_EVENTS = new Set([
   'v8.run',
 ]);
 
+/** The top-level tasks of each renderer main thread in the trace `attribute` read last, and those that ran the script. */
+let lastTasks: { tasks: Map<string, TraceEvent[]>; ours: Set<TraceEvent> } | null = null;
+
 /** Attributes a trace's main-thread work to the scripts whose URL starts with `prefix`. */
 export function attribute(events: TraceEvent[], prefix: string): Attribution {
   const mainThreads = new Set<string>();
@@ -231,6 +234,7 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     const task = taskAt(g.key, g.ts);
     if (task && ours.has(task)) gcUs += g.us;
   }
+  lastTasks = { tasks, ours };
 
   let mainUs = 0;
   for (const list of tasks.values()) for (const t of list) mainUs += t.dur!;
@@ -267,4 +271,41 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     threads,
     samples,
   };
+}
+
+export interface AfterMark {
+  /** From the mark to the start of the first task that ran the script (ms). */
+  firstOursMs: number | null;
+  /** Of that wait, the page's own tasks (its rendering of what changed) (ms). */
+  pageBusyBeforeMs: number;
+  /** The longest task without the script that came after its first task: the browser repainting what the script changed (ms). */
+  longestAfterMs: number;
+}
+
+/**
+ * What happened on the main thread after a `console.timeStamp(mark)` in the
+ * page: how long the page's own tasks kept the script waiting, and how long
+ * the rendering after its work took. A rendering task runs no script, so
+ * `attribute` never counts it; a highlight change still causes it.
+ */
+export function afterMark(events: TraceEvent[], prefix: string, mark: string, windowMs = 3000): AfterMark {
+  attribute(events, prefix);
+  const at = events.find((e) => e.name === 'TimeStamp' && (e.args?.data as { message?: string } | undefined)?.message === mark);
+  const result: AfterMark = { firstOursMs: null, pageBusyBeforeMs: 0, longestAfterMs: 0 };
+  if (!at || !lastTasks) return result;
+  const list = lastTasks.tasks.get(`${at.pid}:${at.tid}`) ?? [];
+  const end = at.ts + windowMs * 1000;
+  let first: number | null = null;
+  for (const t of list) {
+    // The task that ran the mark is the test's (our mutation observer's
+    // callback runs at its end, and only queues work).
+    if (t.ts <= at.ts || t.ts > end) continue;
+    const mine = lastTasks.ours.has(t);
+    if (first === null) {
+      if (mine) first = t.ts;
+      else result.pageBusyBeforeMs += t.dur! / 1000;
+    } else if (!mine) result.longestAfterMs = Math.max(result.longestAfterMs, t.dur! / 1000);
+  }
+  result.firstOursMs = first === null ? null : (first - at.ts) / 1000;
+  return result;
 }
