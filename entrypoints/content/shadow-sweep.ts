@@ -59,16 +59,18 @@ export class ShadowSweep {
     while (queue.length && seen < SWEEP_MAX_ELEMENTS) {
       if (epoch !== this.epoch) return slice.end();
       const root = queue.pop()!;
-      const elements = root.nodeType === 1 ? (root as Element).getElementsByTagName('*') : (root as ParentNode).querySelectorAll('*');
-      const own = root.nodeType === 1 ? [root as Element] : [];
-      const count = elements.length;
-      for (let i = -own.length; i < count && seen < SWEEP_MAX_ELEMENTS; i++, seen++) {
-        const shadow = (i < 0 ? own[0] : elements[i])!.shadowRoot;
+      // A walker, element by element, with a pause every few hundred. Not a
+      // live collection (getElementsByTagName): asking its length walks the
+      // whole subtree in one native call, 47 ms in one task on the 16 MB page.
+      const walker = (root.ownerDocument ?? this.doc).createTreeWalker(root, NodeFilter.SHOW_ELEMENT);
+      let el = (root.nodeType === 1 ? root : walker.nextNode()) as Element | null;
+      for (; el && seen < SWEEP_MAX_ELEMENTS; el = walker.nextNode() as Element | null, seen++) {
+        const shadow = el.shadowRoot;
         if (shadow) {
           if (!this.known(shadow)) this.found(shadow);
           queue.push(shadow);
         }
-        if ((seen & 1023) === 0 && slice.spent()) {
+        if ((seen & 255) === 0 && slice.spent()) {
           await slice.maybeYield();
           if (epoch !== this.epoch) return slice.end();
         }
