@@ -249,6 +249,16 @@ describe('Painter', () => {
     expect(full.has(added[2]!)).toBe(false);
   });
 
+  it('holds nothing when told not to (Firefox, where each change costs more the bigger the highlight)', () => {
+    const p = new Painter(document, topicIds, {}, undefined, { holdChanges: false });
+    painters.push(p);
+    p.hold();
+    const r = rangeOver('DeepSeek');
+    p.add('deepseek', r);
+    expect([...CSS.highlights.get(p.names().deepseek!)!]).toEqual([r]);
+    p.release();
+  });
+
   it('drops held changes when destroyed mid-pass, leaving nothing registered', () => {
     const p = painter();
     p.add('deepseek', rangeOver('DeepSeek'));
