@@ -247,7 +247,7 @@ export class Painter {
     return Math.max(TOPIC_PALETTE.length, this.slots.size);
   }
 
-  /** Rewrites the stylesheet, only if its text changed (a topic past the palette): every rewrite restyles the whole page. */
+  /** Rewrites the stylesheet, only when it needs more colour slots (a topic past the palette): every rewrite restyles the whole page. */
   private restyle(): void {
     if (!this.sheet || this.slotCount() === this.sheetSlots) return;
     this.sheetSlots = this.slotCount();
