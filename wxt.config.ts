@@ -38,12 +38,19 @@ export default defineConfig({
     // activeTab: the popup may read the URL of the tab it was opened on, to tell
     // a browser page (where no extension runs) from a tab that needs a reload.
     // scripting: the card's code is added to a frame only when a card first
-    // opens there (entrypoints/card), not evaluated in every frame.
+    // opens there (entrypoints/card), and the content script to a frame below
+    // the top once it holds text (entrypoints/frame.ts); neither is evaluated
+    // in every frame.
     permissions: ['storage', 'activeTab', 'scripting'],
     // The highlight stylesheet, in the top document before the page has
-    // elements (entrypoints/sheet.ts). The content script proper is declared
-    // by entrypoints/content.
-    content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_start', js: ['sheet.js'] }],
+    // elements (entrypoints/sheet.ts); and in every frame below the top, a
+    // small script that asks for the content script proper once the frame
+    // holds text (entrypoints/frame.ts). The content script proper, for the
+    // top frame, is declared by entrypoints/content.
+    content_scripts: [
+      { matches: ['<all_urls>'], run_at: 'document_start', js: ['sheet.js'] },
+      { matches: ['<all_urls>'], run_at: 'document_idle', all_frames: true, match_about_blank: true, js: ['frame.js'] },
+    ],
     action: {
       default_title: '__MSG_actionTitle__',
     },
@@ -85,10 +92,11 @@ export default defineConfig({
         }
       : {
           minimum_chrome_version: '121',
-          // Chromium lets scripting.executeScript add the card's code only to
-          // hosts the manifest names (content-script matches do not count);
-          // the content script already runs on all sites, and Chrome shows
-          // the same single warning for both. Firefox needs no such entry.
+          // Chromium lets scripting.executeScript add the card's code (and
+          // the content script, to a frame with text) only to hosts the
+          // manifest names (content-script matches do not count); the
+          // content script already runs on all sites, and Chrome shows the
+          // same single warning for both. Firefox needs no such entry.
           host_permissions: ['<all_urls>'],
         }),
   }),

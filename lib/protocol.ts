@@ -100,6 +100,8 @@ export const CONTENT_REQUESTS = {
   openCompanion: Empty,
   /** Add the card's code to the asking frame (the first time a card is about to open there). */
   loadCard: Empty,
+  /** Add the content script proper to the asking frame, below the top, once it holds text worth scanning (entrypoints/frame.ts). */
+  loadApp: Empty,
 };
 
 /** Requests only extension pages may send (on top of the content script's). */
@@ -127,6 +129,7 @@ export interface ContentReplies {
   openSummary: null;
   openCompanion: null;
   loadCard: null;
+  loadApp: null;
 }
 
 export interface PageReplies extends ContentReplies {

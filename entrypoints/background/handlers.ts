@@ -68,6 +68,14 @@ export function createHandlers(data: DatasetService): Handlers {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [sender.frameId ?? 0] }, files: ['/card.js'] });
       return null;
     },
+    loadApp: async (_req, sender) => {
+      // Into the frame that asked, below the top (the top frame has it from the manifest), and only our content script.
+      const tabId = sender.tab?.id;
+      const frameId = sender.frameId;
+      if (tabId === undefined || !frameId) throw new DatasetError('Only a frame below the top asks for the content script.');
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/content.js'] });
+      return null;
+    },
     getDatasetInfo: () => data.info(),
     importDataset: ({ text }) => data.importText(text),
     resetDataset: () => data.reset(),

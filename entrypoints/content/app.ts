@@ -22,7 +22,7 @@ import type { CardView, PageFindings, TabHandlers, TermIndex } from '@/lib/proto
 import { enabledTopics, isSiteOff, normalizeSite, type Settings } from '@/lib/settings';
 import { loadSettings, watchSettings } from '@/lib/settings-store';
 import { parseTermIndex, TERM_INDEX_KEY } from '@/lib/term-index';
-import { pageOptsOut } from './collect';
+import { pageOptsOut, textArrives } from './frame-text';
 import { HoverController } from './hover';
 import { KeyboardNavigator } from './keyboard';
 import { Painter } from './painter';
@@ -49,10 +49,12 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // or taken out if nothing will be painted. Frames get theirs with their
   // first highlight, unless an earlier instance of this script (before an
   // extension update) left one under the same seed: that one is taken over
-  // too, so a frame never holds two.
-  let early = findEarly(document, seed);
+  // too, so a frame never holds two. Looked for only once it matters (its
+  // names are hashed from the seed, a cost every frame would pay).
+  let early: CSSStyleSheet | null | undefined;
+  const earlySheet = () => (early === undefined ? (early = findEarly(document, seed)) : early);
   const dropEarly = () => {
-    Painter.dropEarly(document, early);
+    Painter.dropEarly(document, earlySheet());
     early = null;
   };
   const listen = (handlers: Partial<TabHandlers>) => {
@@ -68,7 +70,8 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   }
 
   // A frame with next to no text (an ad, a button, an empty embed) costs
-  // nothing more until it has some: no settings, no index, no matcher.
+  // nothing more until it has some: no settings, no index, no matcher, no
+  // look for an earlier sheet.
   if (window !== window.top && !(await textArrives(ctx, document))) return;
 
   // Both reads at once; then the rest of the start in a task of its own, so
@@ -82,7 +85,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   if (ctx.isInvalid) return dropEarly();
 
   const topicIds = () => index!.topics.map((t) => t.id);
-  const painter = new Painter(document, topicIds(), settings.topicStyles, seed, { sheet: early });
+  const painter = new Painter(document, topicIds(), settings.topicStyles, seed, { sheet: earlySheet() });
   painter.setStyles(settings.topicStyles, settings.markEvery);
   const cardCache = new Map<string, Promise<CardView[]>>();
   const popover = new LazyCard(
@@ -237,50 +240,6 @@ export function frameSite(): string {
   const ancestors = (location as Location & { ancestorOrigins?: DOMStringList }).ancestorOrigins;
   if (ancestors?.length) return normalizeSite(ancestors[0]!);
   return normalizeSite(document.referrer);
-}
-
-/** Characters of text a frame needs before it is worth scanning. */
-const FRAME_MIN_CHARS = 200;
-
-/**
- * Resolves true once `doc` holds at least FRAME_MIN_CHARS characters of
- * text outside scripts and styles (at once, or later as the frame fills in),
- * false if the context ends first. Checks after changes settle, never in the
- * observer callback.
- */
-function textArrives(ctx: ContentScriptContext, doc: Document): Promise<boolean> {
-  if (hasText(doc)) return Promise.resolve(true);
-  return new Promise((done) => {
-    let timer: number | undefined;
-    const observer = new MutationObserver(() => {
-      clearTimeout(timer);
-      timer = ctx.setTimeout(() => {
-        if (!hasText(doc)) return;
-        observer.disconnect();
-        done(true);
-      }, 300);
-    });
-    observer.observe(doc.documentElement, { childList: true, characterData: true, subtree: true });
-    ctx.onInvalidated(() => {
-      observer.disconnect();
-      done(false);
-    });
-  });
-}
-
-function hasText(doc: Document): boolean {
-  if (!doc.body) return false;
-  const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_TEXT);
-  let chars = 0;
-  for (let n = walker.nextNode(), seen = 0; n; n = walker.nextNode(), seen++) {
-    // A long walk means a real document, whatever its first nodes hold.
-    if (seen > 2000) return true;
-    const parent = (n as Text).parentElement?.localName;
-    if (parent === 'script' || parent === 'style' || parent === 'noscript' || parent === 'template') continue;
-    chars += (n as Text).data.trim().length;
-    if (chars >= FRAME_MIN_CHARS) return true;
-  }
-  return false;
 }
 
 function emptyFindings(state: PageFindings['state']): PageFindings {

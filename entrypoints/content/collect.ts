@@ -73,11 +73,6 @@ export function isSkipped(el: Element): boolean {
   return SKIP_TAGS.has(el.localName) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES));
 }
 
-/** Does the page as a whole opt out (`<meta name="counterpoint" content="off">`)? */
-export function pageOptsOut(doc: Document): boolean {
-  return doc.querySelector('meta[name="counterpoint"][content="off" i]') !== null || doc.documentElement.getAttribute('data-counterpoint') === 'off';
-}
-
 export function isInline(el: Element): boolean {
   return INLINE_TAGS.has(el.localName);
 }

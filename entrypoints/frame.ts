@@ -1,0 +1,36 @@
+/**
+ * The script every frame below the top evaluates: a few hundred bytes that
+ * wait for the frame to hold text worth scanning (an ad, an empty embed or a
+ * button never does), then ask the background to add the content script
+ * proper (entrypoints/content) to this frame. So a page of thirty ad frames
+ * pays for thirty small scripts, not thirty copies of the scanner.
+ *
+ * Listed in the manifest by wxt.config.ts, for all frames and about:blank
+ * ones. Not a WXT content script: WXT's script context and the promise
+ * wrapper for the extension API would be most of its size, for one call.
+ */
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
+import { pageOptsOut, textArrives } from './content/frame-text';
+import { highlightsSupported } from './content/sheet';
+
+interface Runtime {
+  id?: string;
+  sendMessage(message: unknown): Promise<unknown> | void;
+}
+
+export default defineUnlistedScript(() => {
+  const scope = globalThis as unknown as { browser?: { runtime?: Runtime }; chrome?: { runtime?: Runtime } };
+  // Firefox's `browser` (promises); Chromium's `chrome` returns promises in MV3 too.
+  const runtime = scope.browser?.runtime ?? scope.chrome?.runtime;
+  if (!runtime?.id || window === window.top || !highlightsSupported() || pageOptsOut(document)) return;
+  const life = { setTimeout: (handler: () => void, ms: number) => window.setTimeout(handler, ms), onInvalidated: () => undefined };
+  void textArrives(life, document).then((worth) => {
+    // An extension reloaded or removed meanwhile has no id left to ask.
+    if (!worth || !runtime.id) return;
+    try {
+      void Promise.resolve(runtime.sendMessage({ type: 'loadApp' })).catch(() => undefined);
+    } catch {
+      /* the extension went away between the check and the call */
+    }
+  });
+});
