@@ -43,6 +43,7 @@ import { writeBenchPages } from './bench/pages';
 import { bundlePageScript, insideRow, launchInside, type InsideRow } from './bench/inside';
 import { appendWhereReading, idleWindow, launchOutside, outsideRow, traceLoad, type OutsideRow } from './bench/outside';
 import type { Attribution } from './bench/trace';
+import { geckoLoad, type GeckoAttribution } from './bench/gecko';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'bench-output');
@@ -63,6 +64,9 @@ if (!existsSync(CHROMIUM_PATH)) {
 console.log('Building the release extension…');
 if (spawnSync('npx', ['--no-install', 'wxt', 'build'], { cwd: root, stdio: 'ignore' }).status !== 0) throw new Error('wxt build failed');
 const extensionDir = join(root, '.output/chrome-mv3');
+if (only.has('firefox') && spawnSync('npx', ['--no-install', 'wxt', 'build', '-b', 'firefox'], { cwd: root, stdio: 'ignore' }).status !== 0)
+  throw new Error('wxt build -b firefox failed');
+const firefoxExtensionDir = join(root, '.output/firefox-mv3');
 
 const outside = corpus();
 const realDir = outside.has('real-pages') ? outside.realPagesDir : null;
@@ -137,6 +141,19 @@ if (only.has('firefox')) {
   const rows = await insideRows('firefox');
   printInside('Firefox', rows);
   results.insideFirefox = rows;
+  // The page of 30 frames, from outside: Firefox under its own profiler, with the release build and without it.
+  const withRuns: GeckoAttribution[] = [];
+  const withoutRuns: GeckoAttribution[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    withRuns.push(await geckoLoad(firefoxExtensionDir, url(pages.frames), 4000));
+    withoutRuns.push(await geckoLoad(null, url(pages.frames), 4000));
+  }
+  const mid = (runs: GeckoAttribution[], pick: (a: GeckoAttribution) => number) => median(runs.map(pick));
+  const ours = mid(withRuns, (a) => a.oursMs);
+  console.log(
+    `[frames firefox] a page with 30 small cross-origin frames (Gecko profiler, CPU time, median of ${RUNS}): the page's processes busy ${f1(mid(withRuns, (a) => a.busyMs))} ms with us, ${f1(mid(withoutRuns, (a) => a.busyMs))} ms without; ours ${f1(ours)} ms (${f1(ours / 31)} ms per document), Firefox's content-script loader ${f1(mid(withRuns, (a) => a.loaderMs))} ms (${f1(mid(withoutRuns, (a) => a.loaderMs))} ms without us, for its own add-ons)`,
+  );
+  results.framesFirefox = { with: withRuns, without: withoutRuns };
 }
 
 // ── Outside ───────────────────────────────────────────────────────────────

@@ -42,7 +42,6 @@ export interface BenchPages {
   generated: { file: string; mb: number }[];
   /** The page with 30 frames; its frames are served from another origin (`frameOrigin` placeholder). */
   frames: string;
-  /** A tiny text page: the control for the frames (same frames, no page text around them). */
 }
 
 export const GENERATED_MB = [0.25, 1, 4, 16];
