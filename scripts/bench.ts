@@ -263,7 +263,8 @@ if (only.has('scenarios')) {
   );
 
   const sizes = Object.fromEntries(
-    ['content-scripts/content.js', 'card.js']
+    // What a frame below the top evaluates (frame.js), what the top frame and a frame with text do (content.js, and sheet.js at document_start in the top frame), and the card.
+    ['frame.js', 'sheet.js', 'content-scripts/content.js', 'card.js']
       .filter((f) => existsSync(join(extensionDir, f)))
       .map((f) => {
         const text = readFileSync(join(extensionDir, f));
