@@ -16,7 +16,7 @@ export function pageOptsOut(doc: Document): boolean {
 }
 
 /** Characters of text a frame needs before it is worth scanning. */
-export const FRAME_MIN_CHARS = 200;
+const FRAME_MIN_CHARS = 200;
 
 /**
  * Resolves true once `doc` holds at least FRAME_MIN_CHARS characters of

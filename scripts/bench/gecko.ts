@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { FIREFOX_PATH } from './inside';
+import { firefoxLaunch } from './inside';
 
 /** What one profiled load shows in the page's processes. */
 export interface GeckoAttribution {
@@ -88,7 +88,7 @@ function attributeThread(thread: GeckoThread, categories: string[], cpuScale: nu
   const fCategory = frameTable.schema.category!;
   const idle = categories.indexOf('Idle');
   const gc = categories.indexOf('GC / CC');
-  // Per stack: is it ours, is it the loader's (without ours), its leaf category.
+  // Per stack: is it ours, or the loader's (with no frame of ours above it).
   const kind = new Map<number, number>();
   const kindOf = (stack: number): number => {
     const known = kind.get(stack);
@@ -133,24 +133,21 @@ function attributeThread(thread: GeckoThread, categories: string[], cpuScale: nu
 export async function geckoLoad(extensionDir: string | null, url: string, settleMs: number): Promise<GeckoAttribution> {
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-gecko-'));
   const out = join(dir, 'profile.json');
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    protocol: 'webDriverBiDi',
-    headless: true,
-    defaultViewport: { width: 1280, height: 900 },
-    userDataDir: join(dir, 'profile'),
-    extraPrefsFirefox: { 'network.proxy.type': 0, 'extensions.webextensions.uuids': JSON.stringify({ 'counterpoint@counterpoint.example': BENCH_UUID }) },
-    env: {
-      ...process.env,
-      MOZ_PROFILER_STARTUP: '1',
-      MOZ_PROFILER_STARTUP_INTERVAL: '1',
-      MOZ_PROFILER_STARTUP_ENTRIES: '16777216',
-      MOZ_PROFILER_STARTUP_FEATURES: 'js,cpu',
-      MOZ_PROFILER_STARTUP_FILTERS: 'GeckoMain',
-      MOZ_PROFILER_SHUTDOWN: out,
-    },
-  });
+  const browser = await puppeteer.launch(
+    firefoxLaunch(
+      join(dir, 'profile'),
+      { 'extensions.webextensions.uuids': JSON.stringify({ 'counterpoint@counterpoint.example': BENCH_UUID }) },
+      {
+        ...process.env,
+        MOZ_PROFILER_STARTUP: '1',
+        MOZ_PROFILER_STARTUP_INTERVAL: '1',
+        MOZ_PROFILER_STARTUP_ENTRIES: '16777216',
+        MOZ_PROFILER_STARTUP_FEATURES: 'js,cpu',
+        MOZ_PROFILER_STARTUP_FILTERS: 'GeckoMain',
+        MOZ_PROFILER_SHUTDOWN: out,
+      },
+    ),
+  );
   try {
     if (extensionDir) await browser.installExtension(resolve(extensionDir));
     // Let the extension start (its background publishes the term index) before the page loads.

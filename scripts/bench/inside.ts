@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import puppeteer from 'puppeteer-core';
+import puppeteer, { type LaunchOptions } from 'puppeteer-core';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../lib/chromium';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -57,6 +57,20 @@ export async function bundlePageScript(root: string, browser: 'chromium' | 'fire
   return bundle.outputFiles[0]!.text;
 }
 
+/** How the benchmark starts Firefox: headless over WebDriver BiDi, at the benchmark's viewport, with no proxy. */
+export function firefoxLaunch(userDataDir: string, prefs: Record<string, unknown> = {}, env?: Record<string, string | undefined>): LaunchOptions {
+  return {
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    protocol: 'webDriverBiDi',
+    headless: true,
+    defaultViewport: { width: 1280, height: 900 },
+    userDataDir,
+    extraPrefsFirefox: { 'network.proxy.type': 0, ...prefs },
+    ...(env ? { env } : {}),
+  };
+}
+
 export async function launchInside(name: 'chromium' | 'firefox'): Promise<BenchBrowser> {
   if (name === 'chromium') {
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_FLAGS, '--enable-precise-memory-info'] });
@@ -76,15 +90,7 @@ export async function launchInside(name: 'chromium' | 'firefox'): Promise<BenchB
     };
   }
   const profile = mkdtempSync(join(tmpdir(), 'cp-bench-firefox-'));
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX_PATH,
-    protocol: 'webDriverBiDi',
-    headless: true,
-    defaultViewport: { width: 1280, height: 900 },
-    userDataDir: profile,
-    extraPrefsFirefox: { 'network.proxy.type': 0, 'dom.max_script_run_time': 0 },
-  });
+  const browser = await puppeteer.launch(firefoxLaunch(profile, { 'dom.max_script_run_time': 0 }));
   return {
     name,
     async newTab() {
