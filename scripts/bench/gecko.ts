@@ -136,7 +136,8 @@ export async function geckoLoad(extensionDir: string | null, url: string, settle
   const browser = await puppeteer.launch(
     firefoxLaunch(
       join(dir, 'profile'),
-      { 'extensions.webextensions.uuids': JSON.stringify({ 'counterpoint@counterpoint.example': BENCH_UUID }) },
+      // The add-on id comes from the build's own manifest, so the fixed UUID follows it.
+      extensionDir ? { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId(extensionDir)]: BENCH_UUID }) } : {},
       {
         ...process.env,
         MOZ_PROFILER_STARTUP: '1',
@@ -166,6 +167,14 @@ export async function geckoLoad(extensionDir: string | null, url: string, settle
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The add-on id a Firefox build declares (browser_specific_settings.gecko.id). */
+function geckoId(extensionDir: string): string {
+  const manifest = JSON.parse(readFileSync(join(extensionDir, 'manifest.json'), 'utf8')) as { browser_specific_settings?: { gecko?: { id?: string } } };
+  const id = manifest.browser_specific_settings?.gecko?.id;
+  if (!id) throw new Error(`${extensionDir} is not a Firefox build: its manifest names no gecko id`);
+  return id;
 }
 
 /** The extension's internal UUID in the benchmark's Firefox, fixed so its script URLs are known. */
