@@ -40,10 +40,12 @@ describe.each(KINDS)('%s', (kind) => {
   it('lists every mention in reading order with its sentence, and the counts per topic', async () => {
     const { tabId, companion } = await openCompanion();
     const f = await findings(browser.control, tabId);
+    // The counts name their topics, which the companion loads apart from the
+    // findings: the list can be complete a moment before the counts are drawn.
     const shown = await until(async () => {
       const r = await read(companion);
-      return r.items.length === f.findings.length ? r : null;
-    }, 'every mention listed');
+      return r.items.length === f.findings.length && r.counts ? r : null;
+    }, 'every mention listed, and the counts drawn');
     for (const [i, m] of f.findings.entries()) expect(shown.items[i]).toContain(m.text);
     for (const [topicId, n] of Object.entries(f.byTopic)) expect(shown.counts, topicId).toContain(`${n}×`);
     const violations = await axeViolations(companion);
