@@ -8,7 +8,7 @@
  * controls, editable regions, hidden text, our own UI, and elements that opt
  * out (`data-counterpoint="off"`, Grammarly's `data-gramm="false"` convention).
  */
-import { BATCH_SEPARATOR } from '@/lib/matcher';
+import { BATCH_SEPARATOR, mayMatch, type Gate } from '@/lib/matcher';
 
 /**
  * What a segment is keyed by: its nearest non-inline ancestor, or the shadow
@@ -67,6 +67,62 @@ const INLINE_TAGS = new Set([
   'big',
   'strike',
 ]);
+
+/**
+ * Inline elements skipped by attribute (`<span aria-hidden="true">`): the one
+ * place where the walk joins two texts that an element's `textContent` keeps
+ * apart, by leaving out the text between them.
+ */
+const INLINE_SKIPPED = `:is(${[...INLINE_TAGS].join(', ')}):is(${SKIP_ATTRIBUTES})`;
+
+/**
+ * Could a walk of `root` find a term? False only when the gate (lib/matcher/gate.ts)
+ * is sure, both for the root's `textContent` and for the blocks whose text
+ * the walk reads differently.
+ */
+export function mayHoldTerm(root: Node, gate: Gate | null): boolean {
+  if (!gate) return false;
+  if (mayMatch(gate, root.textContent ?? '')) return true;
+  return root.nodeType !== 3 && textsJoinedAcrossSkipped(root as ParentNode & Node).some((text) => mayMatch(gate, text));
+}
+
+/**
+ * The text of each block under `root` that holds a skipped inline element
+ * with text, read the way the walk reads it: without that element's text.
+ * `textContent` keeps such text between the words around it, so a test on
+ * it alone would miss a word the walk joins ("Deep<span hidden>…</span>Seek").
+ * Usually empty: the selector finds few elements (icons, share labels).
+ */
+export function textsJoinedAcrossSkipped(root: ParentNode): string[] {
+  const byBlock = new Map<Block, Element[]>();
+  let last: Element | null = null;
+  for (const el of root.querySelectorAll(INLINE_SKIPPED)) {
+    // Inside one already left out, or holding no text: nothing changes.
+    if ((last && last.contains(el)) || !el.textContent) continue;
+    last = el;
+    const block = blockOf(el.parentNode ?? el);
+    if (!block) continue;
+    const list = byBlock.get(block);
+    if (list) list.push(el);
+    else byBlock.set(block, [el]);
+  }
+  const texts: string[] = [];
+  for (const [block, skipped] of byBlock) {
+    const doc = block.ownerDocument ?? (block as unknown as Document);
+    const range = doc.createRange();
+    const parts: string[] = [];
+    range.setStart(block, 0);
+    for (const el of skipped) {
+      range.setEndBefore(el);
+      parts.push(range.toString());
+      range.setStartAfter(el);
+    }
+    range.setEnd(block, block.childNodes.length);
+    parts.push(range.toString());
+    texts.push(parts.join(''));
+  }
+  return texts;
+}
 
 /** True for an element whose subtree is never scanned. */
 export function isSkipped(el: Element): boolean {
@@ -188,10 +244,12 @@ export class BatchCollector {
     private readonly onShadowRoot: (root: ShadowRoot) => void = () => undefined,
     also: Iterable<Element> = [],
     private readonly maxChars = 32_768,
+    /** Visit elements only, for the shadow roots among them: no text is read and no batch is made. */
+    elementsOnly = false,
   ) {
     this.ours = new Set(also);
     const doc = root.ownerDocument ?? (root as Document);
-    this.walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    this.walker = doc.createTreeWalker(root, elementsOnly ? NodeFilter.SHOW_ELEMENT : NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
     const excluded = root.nodeType === 1 && (this.ours.has(root as Element) || insideSkipped(root));
     this.node = excluded ? null : this.walker.nextNode();
   }

@@ -17,7 +17,9 @@
  */
 import {
   ABOUT_HITS,
+  compileGate,
   compileSteps,
+  type Gate,
   resolveBlock,
   scanBlock,
   type BlockScan,
@@ -36,6 +38,7 @@ import {
   isInline,
   isShown,
   locate,
+  mayHoldTerm,
   segmentAt,
   segmentIndex,
   ShownCache,
@@ -60,6 +63,18 @@ const HUGE_PART = 2000;
  * let go before the next minor garbage collection has to copy them.
  */
 const BATCH_CHARS = 8_192;
+/**
+ * A page served larger than this is walked without asking the gate first:
+ * reading its whole text at once (about 2.5 ms per MB of page in Chromium on
+ * the benchmark machine) would be a long task of its own.
+ */
+const GATE_MAX_BYTES = 4_000_000;
+
+/** The size of the page's HTML as served (0 when the browser does not say). */
+function servedBytes(doc: Document): number {
+  const entry = doc.defaultView?.performance?.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+  return entry?.decodedBodySize ?? 0;
+}
 
 /** One mention on the page. Its sentence and paragraph are read from its segment on demand. */
 export class Mention {
@@ -123,6 +138,15 @@ export interface ScannerOptions {
 
 export class Scanner {
   private matcher: CompiledMatcher | null = null;
+  /** The quick test that text holds no term (undefined until first needed after `configure`). */
+  private gate: Gate | null | undefined;
+  private gateFor: (() => Gate | null) | null = null;
+  /**
+   * True while the page, at its last page-wide pass, held no term: nothing
+   * was walked or matched. Text added later is asked the same; if it may
+   * hold a term, the whole page is read.
+   */
+  private quiet = false;
   /** Builds the matcher `configure` asked for; the loop runs it before its next turn. */
   private compile: (() => Generator<void, CompiledMatcher, void>) | null = null;
   private readonly blocks = new Map<Block, SegmentRecord[]>();
@@ -196,8 +220,11 @@ export class Scanner {
   /** (Re)compiles the matcher for the enabled topics and rescans the page. Resolves when the page is scanned. */
   configure(index: TermIndex, enabled: ReadonlySet<string>): Promise<void> {
     // Compiled by the loop, in a task of its own: at start the script has
-    // already read storage and set up in the task that ran it.
+    // already read storage and set up in the task that ran it. Not at all on
+    // a page that holds no term.
     this.compile = () => compileSteps(index.spec, enabled);
+    this.gate = undefined;
+    this.gateFor = () => compileGate(index.spec, enabled);
     this.epoch++;
     this.sweep.stop();
     this.observe(this.doc.documentElement);
@@ -208,6 +235,11 @@ export class Scanner {
   /** Resolves when nothing is queued or running. */
   idle(): Promise<void> {
     return this.running ?? Promise.resolve();
+  }
+
+  /** True when the last page-wide pass found that the page holds no term, and so walked none of its text. */
+  get holdsNoTerm(): boolean {
+    return this.quiet;
   }
 
   get capped(): boolean {
@@ -288,6 +320,7 @@ export class Scanner {
     this.pendingRoots.clear();
     this.pendingRemoved = [];
     this.forgetAll();
+    this.quiet = false;
     this.state = 'scanning';
   }
 
@@ -304,13 +337,7 @@ export class Scanner {
     while (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) {
       const epoch = this.epoch;
       await whenIdle(this.doc);
-      if (epoch === this.epoch && this.compile) {
-        const compiled = await this.compiled(this.compile(), epoch);
-        if (!compiled) continue;
-        this.matcher = compiled;
-        this.compile = null;
-      }
-      if (epoch !== this.epoch || !this.matcher) continue;
+      if (epoch !== this.epoch) continue;
       const full = this.pendingFull;
       this.shown = new ShownCache();
       let roots: Node[];
@@ -320,7 +347,6 @@ export class Scanner {
         this.pendingRemoved = [];
         this.forgetAll();
         this.state = 'scanning';
-        this.readTitle(this.matcher);
         roots = this.doc.body ? [this.doc.body] : [];
       } else {
         for (const el of this.pendingRemoved) this.forgetUnder(el);
@@ -329,6 +355,31 @@ export class Scanner {
         this.pendingRoots.clear();
         for (const root of roots) this.forgetUnder(root);
       }
+      if (full || this.quiet) {
+        const quiet = await this.quietUnder(roots, epoch, full);
+        if (quiet === null) continue;
+        if (quiet) {
+          this.quiet = true;
+          if (full) this.state = 'done';
+          this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
+          this.onChange();
+          continue;
+        }
+        if (!full) {
+          // New text on a page that held no term: read the whole page, so that its cues are known too.
+          this.pendingFull = true;
+          continue;
+        }
+        this.quiet = false;
+      }
+      if (this.compile) {
+        const compiled = await this.compiled(this.compile(), epoch);
+        if (!compiled) continue;
+        this.matcher = compiled;
+        this.compile = null;
+      }
+      if (epoch !== this.epoch || !this.matcher) continue;
+      if (full) this.readTitle(this.matcher);
       const cuesBefore = this.pageCues.size + this.pageAbout.size;
       const finished = await this.scanRoots(roots, epoch, full);
       if (!finished) continue;
@@ -358,6 +409,58 @@ export class Scanner {
         }
       }
     }
+  }
+
+  /**
+   * Is there no term to find under these roots? Asks the gate (lib/matcher/gate.ts)
+   * of each root's text, one native read, and stops at the first that may
+   * hold one: the usual answer on a page about the topics, for the cost of
+   * reading its text once. When none may, walks the roots' elements (no
+   * text) for the open shadow roots a full pass would meet, observes them,
+   * and asks the same of each. Null when the turn was abandoned.
+   */
+  private async quietUnder(given: readonly Node[], epoch: number, full: boolean): Promise<boolean | null> {
+    const slice = new Slice();
+    const gate = (this.gate ??= this.gateFor?.() ?? null);
+    if (given.some((root) => this.mayHold(root, gate, full))) {
+      // The pass that follows starts a slice of its own: this one ends here.
+      await slice.maybeYield();
+      slice.end();
+      return epoch === this.epoch ? false : null;
+    }
+    // The roots met here are walked again by the pass that follows if one holds a term.
+    const roots = [...given];
+    let holds = false;
+    for (let r = 0; r < roots.length && !holds; r++) {
+      const onShadowRoot = (shadow: ShadowRoot) => {
+        this.observe(shadow);
+        this.options.onShadowRoot?.(shadow);
+        roots.push(shadow);
+        holds ||= this.mayHold(shadow, gate, false);
+      };
+      const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], BATCH_CHARS, true);
+      while (!holds && collector.next() !== undefined) {
+        if (slice.spent()) {
+          await slice.maybeYield();
+          if (epoch !== this.epoch) {
+            this.abandon(slice);
+            return null;
+          }
+        }
+      }
+    }
+    slice.end();
+    return !holds;
+  }
+
+  /**
+   * Could the walk find a term under `root`? False only when the gate is sure.
+   * The body of a page served larger than GATE_MAX_BYTES is not asked: its
+   * text, read in one native call, would be one long task.
+   */
+  private mayHold(root: Node, gate: Gate | null, isBody: boolean): boolean {
+    if (isBody && servedBytes(this.doc) > GATE_MAX_BYTES) return true;
+    return mayHoldTerm(root, gate);
   }
 
   /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */

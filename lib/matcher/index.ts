@@ -9,9 +9,10 @@
  */
 import type { CueSet, Topic } from '../dataset/schema';
 import { inflections } from './inflect';
-import { J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type TokenArrays } from './tokenize';
+import { J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
+export { compileGate, mayMatch, type Gate } from './gate';
 
 export interface MatcherSpec {
   topics: Pick<Topic, 'id' | 'terms'>[];
@@ -183,9 +184,7 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
         nameParts: term.nameParts ? partsOf(term.nameParts) : undefined,
         standalone: term.standalone ? ownFirsts : undefined,
       };
-      const lastForms = term.inflect && !term.caseSensitive ? inflections(tokens.at(-1)!.norm) : [tokens.at(-1)!.norm];
-      for (const last of lastForms) {
-        const norms = [...tokens.slice(0, -1).map((t) => t.norm), last];
+      for (const norms of formsOf(term, tokens)) {
         insert(root, norms, {
           joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
           exact: term.caseSensitive ? tokens.map((t) => t.raw) : undefined,
@@ -227,6 +226,26 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
   const firstPairs = new Uint8Array(65536);
   for (const key of root.children.keys()) firstPairs[pairKey(key.charCodeAt(0), key.length > 1 ? key.charCodeAt(1) : -1)] = 1;
   return { root, termCount, firstPairs, aboutNames };
+}
+
+type Term = MatcherSpec['topics'][number]['terms'][number];
+
+/** The token lists a term matches: its own, and with its last word inflected when it asks for that. */
+function formsOf(term: Term, tokens: readonly Token[]): string[][] {
+  const last = tokens.at(-1)!.norm;
+  const lastForms = term.inflect && !term.caseSensitive ? inflections(last) : [last];
+  return lastForms.map((form) => [...tokens.slice(0, -1).map((t) => t.norm), form]);
+}
+
+/** Every token list that an enabled topic's terms match (what the gate picks its anchors from). */
+export function* activeTermForms(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Generator<string[], void, void> {
+  for (const topic of spec.topics) {
+    if (enabledTopics && !enabledTopics.has(topic.id)) continue;
+    for (const term of topic.terms) {
+      const tokens = tokenize(term.text);
+      if (tokens.length) yield* formsOf(term, tokens);
+    }
+  }
 }
 
 function insert(root: TrieNode, norms: string[], entry: Entry): void {

@@ -224,7 +224,8 @@ const ASCII = new Uint8Array(128).map((_, code) => {
   return classify(code);
 });
 
-const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+/** Characters dropped inside a word: soft hyphen, zero-width space and joiners, word joiner, BOM. */
+export const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 
 /** The raw text of token k (ignorable characters removed). */
 export function tokenRaw(text: string, t: TokenArrays, k: number): string {

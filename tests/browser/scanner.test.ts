@@ -94,6 +94,47 @@ describe('what the page is about', () => {
   });
 });
 
+describe('a page that holds no term', () => {
+  it('is not walked; a term added later is found, judged by the cues of the whole page', async () => {
+    // "export controls" needs a cue about chips somewhere on the page: here only in the heading.
+    const s = await start('<h1>Nvidia chips are scarce</h1><p>Prices rose again this week.</p>');
+    expect(await settled(s)).toEqual([]);
+    expect(s.holdsNoTerm).toBe(true);
+    expect(s.state).toBe('done');
+    const p = document.createElement('p');
+    p.textContent = 'New export controls took effect on Monday.';
+    document.body.append(p);
+    await expect.poll(() => s.findings().findings.map((f) => f.text), { timeout: 3000 }).toEqual(['export controls']);
+    expect(s.holdsNoTerm).toBe(false);
+  });
+
+  it('reads a word the walk joins across a skipped inline element that holds text', async () => {
+    // textContent reads "Deep·Seek"; the walk leaves the hidden dot out and reads "DeepSeek".
+    const s = await start('<p>Deep<span aria-hidden="true">·</span>Seek released a model.</p>');
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    expect(s.holdsNoTerm).toBe(false);
+  });
+
+  it('finds a term in an open shadow root in its first pass, though the page around it holds none', async () => {
+    document.body.innerHTML = '<p>Nothing here.</p><div id="host"></div>';
+    document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<p>DeepSeek in a shadow root.</p>';
+    const s = createScanner();
+    await s.configure(index, allTopics);
+    // Settled well before the late-root sweep's first look, a second after the pass.
+    expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+
+  it('holds no term when the topics it names are turned off, and is read again when they are turned on', async () => {
+    const s = await start('<p>DeepSeek released a model.</p>');
+    await s.configure(index, new Set(['distillation']));
+    expect(await settled(s)).toEqual([]);
+    expect(s.holdsNoTerm).toBe(true);
+    await s.configure(index, allTopics);
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    expect(s.holdsNoTerm).toBe(false);
+  });
+});
+
 describe('shadow roots', () => {
   it('finds a shadow root attached after the pass to an element already scanned, and text added to it later', async () => {
     const s = await start('<p>Nothing here.</p><div id="host"></div>');

@@ -1,0 +1,83 @@
+/**
+ * The gate: a quick test that a text cannot hold a single candidate, so a
+ * page that never mentions the topics (most pages a reader opens) is not
+ * walked, tokenized and matched at all.
+ *
+ * Every form a term can match is a list of normalised tokens (see
+ * compileSteps), and a match of it is those tokens in order, lowercased and
+ * with ignorable characters removed, with nothing between them but what the
+ * term's joiners accept. The gate is all the forms as one regular
+ * expression over such text, where any run of those joiner characters may
+ * stand between two tokens. It looks for substrings, never word edges: the
+ * text it is given (an element's `textContent`) runs the words of two blocks
+ * together where the scanner would split them, so a form may be found where
+ * the scanner finds nothing, never the other way round.
+ *
+ * It answers "maybe" or "no", and is built from terms only: a cue without a
+ * term paints nothing.
+ */
+import { activeTermForms, type MatcherSpec } from './index';
+import { IGNORABLES } from './tokenize';
+
+export interface Gate {
+  /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
+  readonly pattern: RegExp;
+}
+
+/**
+ * What may stand between two tokens of a match: the characters of the
+ * joiners a term accepts (white space, a hyphen, a dot), in any number and
+ * none, since the scanner's text may put a space where the page's has none
+ * (two inline elements set apart on screen). Nothing else ever does.
+ */
+const GAP = '[\\s\\u00a0\\u202f\\-\\u2010\\u2011.]*';
+
+interface Node {
+  end: boolean;
+  next: Map<string, Node>;
+}
+
+/**
+ * The gate for the enabled topics' terms, or null when no term is enabled
+ * (then nothing can match and every text is "no").
+ */
+export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Gate | null {
+  const root: Node = { end: false, next: new Map() };
+  for (const norms of activeTermForms(spec, enabledTopics)) {
+    let node = root;
+    for (const norm of norms) {
+      let next = node.next.get(norm);
+      if (!next) node.next.set(norm, (next = { end: false, next: new Map() }));
+      node = next;
+    }
+    node.end = true;
+  }
+  if (!root.next.size) return null;
+  return { pattern: new RegExp(alternation(root)) };
+}
+
+/**
+ * The forms under a node as one alternation, shared first tokens written
+ * once ("export" then its endings). A form that ends where a longer one goes
+ * on stands for both: text holding the longer holds it.
+ */
+function alternation(node: Node): string {
+  const parts: string[] = [];
+  for (const [norm, next] of node.next) {
+    const token = escape(norm);
+    parts.push(next.end || !next.next.size ? token : `${token}${GAP}(?:${alternation(next)})`);
+  }
+  return parts.join('|');
+}
+
+function escape(token: string): string {
+  // Lowercasing picks σ or ς for a capital sigma by the letters around it,
+  // which differ between a whole text and one token of it: either will do.
+  return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[σς]/g, '[σς]');
+}
+
+/** Could this text hold a candidate? Only "no" is certain. */
+export function mayMatch(gate: Gate | null, text: string): boolean {
+  if (!gate || !text) return false;
+  return gate.pattern.test(text.replace(IGNORABLES, '').toLowerCase());
+}

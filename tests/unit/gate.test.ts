@@ -1,0 +1,111 @@
+/**
+ * The gate says "no" only where the matcher finds nothing: checked on every
+ * form of every term, on random texts built from the dataset's own words, and
+ * on the labeled fixture pages, block by block and as one run of text.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileGate, compileMatcher, mayMatch, scanBlock, type MatcherSpec } from '../../lib/matcher';
+import { activeTermForms } from '../../lib/matcher';
+import dataset from '../../lib/dataset/dataset.json';
+import type { Dataset } from '../../lib/dataset/schema';
+
+const data = dataset as Dataset;
+const spec: MatcherSpec = { topics: data.topics, cues: data.cues };
+const matcher = compileMatcher(spec);
+const gate = compileGate(spec)!;
+
+/** A small seeded generator, so a failure can be replayed. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('compileGate', () => {
+  it('passes every form of every term, in its own case, upper case, and with soft hyphens and zero-width spaces inside its words', () => {
+    let forms = 0;
+    for (const norms of activeTermForms(spec)) {
+      forms++;
+      const text = norms.join(' ');
+      for (const variant of [text, text.toUpperCase(), text.replace(/(\p{L})(\p{L})/gu, '$1\u00ad$2'), norms.join('\u200b-\u00a0')])
+        expect(mayMatch(gate, `Before. ${variant} after.`), variant).toBe(true);
+    }
+    expect(forms).toBeGreaterThan(100);
+  });
+
+  it('never says no to a text in which the matcher finds a candidate (3,000 random texts of the dataset’s own words)', () => {
+    const rnd = random(14);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const phrases = [
+      ...data.topics.flatMap((t) => t.terms.map((term) => term.text)),
+      ...Object.values(data.cues).flatMap((c) => c.phrases),
+      'the',
+      'said on Monday',
+      'again',
+      'model',
+      '2025',
+    ];
+    const joiners = [' ', ' ', '-', '.', '\u00a0', '\n  ', '', ', ', '’s ', '\u200b', ' \u00ad'];
+    let withCandidates = 0;
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const parts: string[] = [];
+      for (let k = 1 + Math.floor(rnd() * 6); k > 0; k--) {
+        let phrase = pick(phrases);
+        if (rnd() < 0.2) phrase = phrase.toUpperCase();
+        if (rnd() < 0.1) phrase = phrase.replace(/(\p{L})(\p{L})/u, '$1\u00ad$2');
+        parts.push(phrase, pick(joiners));
+      }
+      const text = parts.join('');
+      const found = scanBlock(matcher, text).candidates.length > 0;
+      if (found) withCandidates++;
+      if (found) expect(mayMatch(gate, text), JSON.stringify(text)).toBe(true);
+      else if (!mayMatch(gate, text)) refused++;
+    }
+    // The run means something: many texts held a candidate, and the gate turned many of the others away.
+    expect(withCandidates).toBeGreaterThan(500);
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('never says no to a labeled fixture page that holds a candidate, block by block or as one run of its text', () => {
+    const dir = join(import.meta.dirname, '../fixtures/labeled');
+    let blocks = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.html'))) {
+      const html = readFileSync(join(dir, file), 'utf8');
+      // Blocks the way a reader's eye splits them; entities for quotes and dashes decoded as the browser would.
+      const text = (s: string) =>
+        s
+          .replace(/<[^>]+>/g, '')
+          .replace(/&nbsp;/g, '\u00a0')
+          .replace(/&amp;/g, '&')
+          .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
+      const all = [...html.matchAll(/<(p|h[1-6]|li|td|th|figcaption|blockquote|dd|dt)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => text(m[2]!));
+      for (const block of all) {
+        if (!scanBlock(matcher, block).candidates.length) continue;
+        blocks++;
+        expect(mayMatch(gate, block), `${file}: ${block.slice(0, 120)}`).toBe(true);
+      }
+      // textContent runs the words of neighbouring blocks together, with no space between them.
+      if (all.some((b) => scanBlock(matcher, b).candidates.length)) expect(mayMatch(gate, all.join('')), file).toBe(true);
+    }
+    expect(blocks).toBeGreaterThan(50);
+  });
+
+  it('says no to text that names none of the enabled topics’ terms', () => {
+    expect(mayMatch(gate, 'The committee will meet again next month to review the budget and the transport plan.')).toBe(false);
+    expect(mayMatch(gate, '')).toBe(false);
+    const distillationOnly = compileGate(spec, new Set(['distillation']));
+    expect(mayMatch(distillationOnly, 'DeepSeek released V3 under US export controls.')).toBe(false);
+    expect(mayMatch(distillationOnly, 'Model distillation, explained.')).toBe(true);
+  });
+
+  it('is null when no topic is enabled: no text can hold a candidate', () => {
+    const none = compileGate(spec, new Set());
+    expect(none).toBeNull();
+    expect(mayMatch(none, 'DeepSeek')).toBe(false);
+  });
+});
