@@ -201,6 +201,26 @@ if (only.has('outside') || only.has('scenarios')) {
         `most of our work in one task, any page: ${f1(Math.max(...rows.map((r) => r.ours.longestOursInTaskMs)))} ms; tasks over 50 ms that our work made long: ${rows.reduce((n, r) => n + r.ours.longTasksOfOurs, 0)}`,
       );
       results.outside = rows;
+
+      // The same pages as saved: what a page that never mentions the topics costs (most of them hold no term at all).
+      const saved: OutsideRow[] = [];
+      for (const file of pages.asSaved.filter((f) => pageFilter.test(f))) {
+        const row = await outsideRow(ext, plain, url(file), file, null, 30_000, 1000, RUNS);
+        saved.push(row);
+        console.log(
+          `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms, longest task with ours ${f1(row.ours.longestTaskMs)} ms, page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %`,
+        );
+      }
+      if (saved.length) {
+        console.log('\nOutside, the real pages as saved (none of our topic text)');
+        console.log('page                              ours ms  longest task  page own ms  overhead %');
+        for (const r of saved)
+          console.log(
+            `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}`,
+          );
+        console.log(`median overhead, pages as saved: ${f1(median(saved.map((r) => r.overheadPct)))} %`);
+        results.outsideAsSaved = saved;
+      }
     }
 
     if (only.has('scenarios')) {

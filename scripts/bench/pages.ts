@@ -1,7 +1,8 @@
 /**
  * The pages the benchmark runs on, written to a temporary folder served from
  * 127.0.0.1: the saved real pages of the outside corpus (scripts stripped,
- * with topic paragraphs of our own injected at five places), generated pages
+ * with topic paragraphs of our own injected at five places, and as saved),
+ * generated pages
  * of 0.25 to 16 MB, and a page with 30 small cross-origin frames.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -39,6 +40,8 @@ function withTopicText(html: string, paras: string[]): string {
 export interface BenchPages {
   dir: string;
   real: string[];
+  /** The same real pages without our topic paragraphs (`saved-<file>`). */
+  asSaved: string[];
   generated: { file: string; mb: number }[];
   /** The page with 30 frames; its frames are served from another origin (`frameOrigin` placeholder). */
   frames: string;
@@ -50,11 +53,15 @@ export function writeBenchPages(root: string, realPagesDir: string | null): Benc
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-'));
   const paras = topicParagraphs(root);
   const real: string[] = [];
+  const asSaved: string[] = [];
   for (const file of realPagesDir ? readdirSync(realPagesDir).filter((f) => f.endsWith('.html')) : []) {
     // Scripts stripped, so the saved pages do not run their own code against a missing network.
     const html = readFileSync(join(realPagesDir!, file), 'utf8').replace(/<script\b[\s\S]*?<\/script>/gi, '');
     writeFileSync(join(dir, file), withTopicText(html, paras));
     real.push(file);
+    // And as saved, with none of our topic text: most pages a reader opens never mention the topics.
+    writeFileSync(join(dir, `saved-${file}`), html);
+    asSaved.push(`saved-${file}`);
   }
   const generated = GENERATED_MB.map((mb) => {
     const file = `generated-${mb}mb.html`;
@@ -77,5 +84,5 @@ export function writeBenchPages(root: string, realPagesDir: string | null): Benc
     join(dir, 'frames.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>30 frames</title></head><body><h1>A page of embeds</h1><p>${escapeHtml(paras[0]!)}</p>${frames}</body></html>`,
   );
-  return { dir, real, generated, frames: 'frames.html' };
+  return { dir, real, asSaved, generated, frames: 'frames.html' };
 }
