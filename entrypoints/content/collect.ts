@@ -69,59 +69,41 @@ const INLINE_TAGS = new Set([
 ]);
 
 /**
- * Inline elements skipped by attribute (`<span aria-hidden="true">`): the one
- * place where the walk joins two texts that an element's `textContent` keeps
- * apart, by leaving out the text between them.
- */
-const INLINE_SKIPPED = `:is(${[...INLINE_TAGS].join(', ')}):is(${SKIP_ATTRIBUTES})`;
-
-/**
- * Could a walk of `root` find a term? False only when the gate (lib/matcher/gate.ts)
- * is sure, both for the root's `textContent` and for the blocks whose text
- * the walk reads differently.
+ * Could a walk of `root` find a term? False only when the gate
+ * (lib/matcher/gate.ts) is sure, asked of the text the walk would read.
  */
 export function mayHoldTerm(root: Node, gate: Gate | null): boolean {
-  if (!gate) return false;
-  if (mayMatch(gate, root.textContent ?? '')) return true;
-  return root.nodeType !== 3 && textsJoinedAcrossSkipped(root as ParentNode & Node).some((text) => mayMatch(gate, text));
+  return gate !== null && mayMatch(gate, walkedText(root));
 }
 
 /**
- * The text of each block under `root` that holds a skipped inline element
- * with text, read the way the walk reads it: without that element's text.
- * `textContent` keeps such text between the words around it, so a test on
- * it alone would miss a word the walk joins ("Deep<span hidden>…</span>Seek").
- * Usually empty: the selector finds few elements (icons, share labels).
+ * The text under `root` less the subtrees the walk steps over (scripts,
+ * styles, form controls, hidden and editable elements…), read natively: the
+ * runs of text between them, joined. Every run of text the walk reads as one
+ * piece is one run here too, where `textContent` may hold a skipped
+ * element's text in the middle of it (`Deep<span aria-hidden="true">·</span>Seek`).
+ * Runs that the walk keeps apart may be joined, which a test for terms can
+ * only answer "maybe" to more often.
  */
-export function textsJoinedAcrossSkipped(root: ParentNode): string[] {
-  const byBlock = new Map<Block, Element[]>();
+export function walkedText(root: Node): string {
+  if (root.nodeType === 3) return (root as Text).data;
+  const skipped = (root as ParentNode).querySelectorAll(SKIP_SELECTOR);
+  if (!skipped.length) return root.textContent ?? '';
+  const range = (root.ownerDocument ?? (root as Document)).createRange();
+  range.selectNodeContents(root);
+  const parts: string[] = [];
   let last: Element | null = null;
-  for (const el of root.querySelectorAll(INLINE_SKIPPED)) {
-    // Inside one already left out, or holding no text: nothing changes.
-    if ((last && last.contains(el)) || !el.textContent) continue;
+  for (const el of skipped) {
+    // Inside one already stepped over.
+    if (last && last.contains(el)) continue;
     last = el;
-    const block = blockOf(el.parentNode ?? el);
-    if (!block) continue;
-    const list = byBlock.get(block);
-    if (list) list.push(el);
-    else byBlock.set(block, [el]);
-  }
-  const texts: string[] = [];
-  for (const [block, skipped] of byBlock) {
-    const doc = block.ownerDocument ?? (block as unknown as Document);
-    const range = doc.createRange();
-    const parts: string[] = [];
-    range.setStart(block, 0);
-    for (const el of skipped) {
-      range.setEndBefore(el);
-      parts.push(range.toString());
-      range.setStartAfter(el);
-    }
-    range.setEnd(block, block.childNodes.length);
+    range.setEndBefore(el);
     parts.push(range.toString());
-    texts.push(parts.join(''));
+    range.setStartAfter(el);
   }
-  return texts;
+  range.setEnd(root, root.childNodes.length);
+  parts.push(range.toString());
+  return parts.join('');
 }
 
 /** True for an element whose subtree is never scanned. */
