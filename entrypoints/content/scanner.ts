@@ -6,9 +6,13 @@
  *   configure ──► request(page) ─┐
  *   MutationObserver ──► request(block) / forget(removed subtree)
  *                                ▼
- *   loop, after a rendered frame:  roots ─► collect segments ─► scan (lib/matcher)
+ *   loop, after a rendered frame:  roots ─► gate: may they hold a term? ── no ─► done (onChange)
+ *        ─► collect segments ─► scan (lib/matcher)
  *        ─► resolve against block and page cues ─► keep, in document order
  *        ─► retry page-scope rules if the page's cues grew ─► paint (caps) ─► onChange
+ *
+ * The gate is asked on a page-wide pass, and on every turn while the page
+ * held no term; a "maybe" on such a turn makes it a page-wide pass.
  *
  * The observer is attached before the first pass, so nothing that changes
  * while a pass runs is lost: it is queued and handled by the next turn of the
@@ -413,9 +417,9 @@ export class Scanner {
 
   /**
    * Is there no term to find under these roots? Asks the gate (lib/matcher/gate.ts)
-   * of each root's text, one native read, and stops at the first that may
-   * hold one: the usual answer on a page about the topics, for the cost of
-   * reading its text once. When none may, walks the roots' elements (no
+   * of the text the walk would read under each root, read natively
+   * (`walkedText`), and stops at the first that may hold one: the usual
+   * answer on a page about the topics, for the cost of reading its text once. When none may, walks the roots' elements (no
    * text) for the open shadow roots a full pass would meet, observes them,
    * and asks the same of each. Null when the turn was abandoned.
    */
