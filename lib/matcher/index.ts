@@ -237,7 +237,7 @@ function formsOf(term: Term, tokens: readonly Token[]): string[][] {
   return lastForms.map((form) => [...tokens.slice(0, -1).map((t) => t.norm), form]);
 }
 
-/** Every token list that an enabled topic's terms match (what the gate picks its anchors from). */
+/** Every token list that an enabled topic's terms match (what the gate is built from). */
 export function* activeTermForms(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Generator<string[], void, void> {
   for (const topic of spec.topics) {
     if (enabledTopics && !enabledTopics.has(topic.id)) continue;
