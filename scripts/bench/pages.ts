@@ -2,8 +2,8 @@
  * The pages the benchmark runs on, written to a temporary folder served from
  * 127.0.0.1: the saved real pages of the outside corpus (scripts stripped,
  * with topic paragraphs of our own injected at five places, and as saved),
- * generated pages
- * of 0.25 to 16 MB, and a page with 30 small cross-origin frames.
+ * generated pages of 0.25 to 16 MB, and a page with 30 small cross-origin
+ * frames.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,8 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGate, compileMatcher, mayMatch, scanBlock, type MatcherSpec } from '../../lib/matcher';
-import { activeTermForms } from '../../lib/matcher';
+import { activeTermForms, compileGate, compileMatcher, mayMatch, scanBlock, type MatcherSpec } from '../../lib/matcher';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
