@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import { compileGate, compileMatcher, scanBlock } from '../../lib/matcher';
-import { collectBatches, insideSkipped, mayHoldTerm } from '../../entrypoints/content/collect';
+import { collectBatches, insideSkipped, isInline, isSkipped, mayHoldTerm } from '../../entrypoints/content/collect';
 
 const data = dataset as Dataset;
 const spec = { topics: data.topics, cues: data.cues };
@@ -21,7 +21,9 @@ pages['split words'] = `
   <p>Deep<span aria-hidden="true">·</span>Seek, Deep<span hidden>x</span>Seek-R1 and Deep<b>Seek</b> V3.</p>
   <p>De<span aria-hidden="true">1</span>ep<span aria-hidden="true">2</span>Seek, then export <sup aria-hidden="true">[3]</sup>controls.</p>
   <p><a href="#">export</a><span style="margin-left:4px">controls</span>, distil\u00adla\u200btion, 深度<span aria-hidden="true">·</span>求索.</p>
-  <div>export<div>controls</div></div><p>Model <span contenteditable="false">distillation</span> and <span contenteditable>DeepSeek</span>.</p>`;
+  <div>export<div>controls</div></div><p>Model <span contenteditable="false">distillation</span> and <span contenteditable>DeepSeek</span>.</p>
+  <p>Deep<span data-counterpoint="off">x</span>Seek, Deep<i data-gramm="false">x</i>Seek, Deep<span aria-hidden="false">Seek</span>, export <em data-counterpoint="on">controls</em>,
+    Deep<span contenteditable="plaintext-only">x</span>Seek, Deep<b hidden="until-found">x</b>Seek, Deep<button>x</button>Seek and Deep<kbd>x</kbd>Seek.</p>`;
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -56,5 +58,29 @@ describe('the gate against the walk', () => {
     expect(found).toBeGreaterThan(300);
     expect(refused).toBeGreaterThan(300);
     expect(roots).toBeGreaterThan(found + refused - 1);
+  });
+
+  it('has no tag that is both skipped and read inline, so only attributes can hide text inside a word', () => {
+    // walkedText takes out the skipped elements that can sit inside a run of text, found by attribute.
+    const names = `a abbr address article aside audio b bdi bdo big blockquote br button canvas caption cite code data dd del details dfn div dl dt em embed
+      fieldset figcaption figure font footer form h1 h2 h3 header hr i iframe img input ins kbd label legend li main mark math meter nav nobr noscript
+      object ol optgroup option output p picture pre progress q rp rt ruby s samp script section select slot small span strike strong style sub summary
+      sup svg table tbody td template textarea tfoot th thead time tr tt u ul var video wbr`.split(/\s+/);
+    let skipped = 0;
+    for (const name of names) {
+      const el = document.createElement(name);
+      if (!isSkipped(el)) continue;
+      skipped++;
+      expect(isInline(el), name).toBe(false);
+    }
+    expect(skipped).toBeGreaterThan(15);
+  });
+
+  it('does not read the text of scripts, styles and fallbacks, which no reader sees', () => {
+    document.body.innerHTML = `<div id="a"><style>.deepseek-v3 { color: red }</style><noscript><img alt="DeepSeek"></noscript>
+      <template><p>export controls</p></template><p>A plain paragraph.</p><script type="application/json">{"m":"distillation"}</script></div>`;
+    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(false);
+    document.getElementById('a')!.insertAdjacentHTML('beforeend', '<p>And DeepSeek.</p>');
+    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(true);
   });
 });
