@@ -47,13 +47,29 @@ function isSuperscriptDigit(code: number): boolean {
   return code === 0xb2 || code === 0xb3 || code === 0xb9 || (code >= 0x2070 && code <= 0x2079);
 }
 
-function classify(code: number): number {
-  const ch = String.fromCharCode(code);
+/**
+ * The class of one UTF-16 code unit. The Unicode property patterns answer
+ * for most of the range, but each is compiled the first time it runs, a
+ * cost every page would pay when this module loads (for the ASCII table)
+ * and when the gate is built from the terms (mostly Han and Katakana). So
+ * ASCII and the blocks whose every character is of one CJK script are
+ * answered before them; a test checks every code unit against the patterns.
+ */
+export function classify(code: number): number {
   if (isSuperscriptDigit(code)) return OTHER;
   if (code === 0x2d || code === 0x2010 || code === 0x2011) return HYPHEN;
   if (code === 0x2e) return DOT;
   if (code === 0x27 || code === 0x2019 || code === 0x2018 || code === 0x2bc) return APOSTROPHE;
   if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff) return IGNORABLE;
+  if (code < 128) {
+    if ((code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return WORD;
+    return code === 0x20 || (code >= 0x09 && code <= 0x0d) ? SPACE : OTHER;
+  }
+  // CJK Unified Ideographs (Han), Hiragana and Katakana letters, Hangul syllables.
+  if ((code >= 0x4e00 && code <= 0x9ffc) || (code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30fa) || (code >= 0xac00 && code <= 0xd7a3)) {
+    return CJK;
+  }
+  const ch = String.fromCharCode(code);
   if (SPACE_RE.test(ch) || code === 0xa0 || code === 0x202f) return SPACE;
   if (code >= 0xd800 && code <= 0xdfff) return WORD; // surrogate halves: resolved per pair below
   if (CJK_RE.test(ch)) return CJK;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_SEPARATOR, compileMatcher, compileSteps, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
 import { inflections } from '../../lib/matcher/inflect';
-import { tokenize } from '../../lib/matcher/tokenize';
+import { classify, tokenize } from '../../lib/matcher/tokenize';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -290,5 +290,39 @@ describe('scale', () => {
       'term17 alpha',
       'DeepSeek',
     ]);
+  });
+});
+
+describe('character classes', () => {
+  // The classification written with Unicode property patterns alone, as it was
+  // before ASCII and whole CJK blocks were answered first; the numbers are
+  // tokenize.ts's class codes (1 other, 2 word, 3 CJK, 4 ignorable, 5 space,
+  // 6 hyphen, 7 dot, 8 apostrophe).
+  const WORD_RE = /^[\p{L}\p{N}\p{M}]$/u;
+  const CJK_RE = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]$/u;
+  function byPatterns(code: number): number {
+    const ch = String.fromCharCode(code);
+    if (code === 0xb2 || code === 0xb3 || code === 0xb9 || (code >= 0x2070 && code <= 0x2079)) return 1;
+    if (code === 0x2d || code === 0x2010 || code === 0x2011) return 6;
+    if (code === 0x2e) return 7;
+    if (code === 0x27 || code === 0x2019 || code === 0x2018 || code === 0x2bc) return 8;
+    if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff) return 4;
+    if (/^\s$/u.test(ch) || code === 0xa0 || code === 0x202f) return 5;
+    if (code >= 0xd800 && code <= 0xdfff) return 2;
+    if (CJK_RE.test(ch)) return 3;
+    if (WORD_RE.test(ch)) return 2;
+    return 1;
+  }
+
+  it('answers every UTF-16 code unit as the Unicode property patterns do', () => {
+    const wrong: string[] = [];
+    const seen = new Set<number>();
+    for (let code = 0; code < 0x10000; code++) {
+      const c = classify(code);
+      seen.add(c);
+      if (c !== byPatterns(code)) wrong.push(`U+${code.toString(16).padStart(4, '0')}: ${c} not ${byPatterns(code)}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect([...seen].sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
