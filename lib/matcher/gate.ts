@@ -9,14 +9,14 @@
  * term's joiners accept. The gate is all the forms as one regular
  * expression over such text, where any run of those joiner characters may
  * stand between two tokens. It looks for substrings, never word edges: the
- * text it is given (an element's `textContent`) runs the words of two blocks
+ * text it is given (`walkedText` in the content script's collect.ts) runs the words of two blocks
  * together where the scanner would split them, so a form may be found where
  * the scanner finds nothing, never the other way round.
  *
  * It answers "maybe" or "no", and is built from terms only: a cue without a
  * term paints nothing.
  */
-import { activeTermForms, type MatcherSpec } from './index';
+import { topicTermForms, type MatcherSpec } from './index';
 import { IGNORABLES } from './tokenize';
 
 export interface Gate {
@@ -37,20 +37,30 @@ interface Node {
   next: Map<string, Node>;
 }
 
+/** Per topic id, the token lists its terms match, as `topicTermForms` gives them. */
+export type TermForms = Readonly<Record<string, readonly (readonly string[])[]>>;
+
 /**
  * The gate for the enabled topics' terms, or null when no term is enabled
- * (then nothing can match and every text is "no").
+ * (then nothing can match and every text is "no"). `published` holds the
+ * forms already worked out (the term index carries them, so a page does not
+ * tokenize every term, cold, to ask its first question); a topic missing
+ * from it has its forms worked out here.
  */
-export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Gate | null {
+export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>, published?: TermForms): Gate | null {
   const root: Node = { end: false, next: new Map() };
-  for (const norms of activeTermForms(spec, enabledTopics)) {
-    let node = root;
-    for (const norm of norms) {
-      let next = node.next.get(norm);
-      if (!next) node.next.set(norm, (next = { end: false, next: new Map() }));
-      node = next;
+  for (const topic of spec.topics) {
+    if (enabledTopics && !enabledTopics.has(topic.id)) continue;
+    const forms = (published && Object.hasOwn(published, topic.id) ? published[topic.id] : undefined) ?? topicTermForms(topic);
+    for (const norms of forms) {
+      let node = root;
+      for (const norm of norms) {
+        let next = node.next.get(norm);
+        if (!next) node.next.set(norm, (next = { end: false, next: new Map() }));
+        node = next;
+      }
+      node.end = true;
     }
-    node.end = true;
   }
   if (!root.next.size) return null;
   return { pattern: new RegExp(alternation(root)) };
