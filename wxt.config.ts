@@ -1,5 +1,23 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
+
+/**
+ * A hash of the matcher's code (lib/matcher/build.ts): term forms the
+ * background publishes are used only by content scripts of the same code.
+ * From the files themselves, so a rebuild from the sources zip is the same.
+ */
+const matcherDir = new URL('./lib/matcher/', import.meta.url);
+const matcherBuild = createHash('sha256')
+  .update(
+    readdirSync(matcherDir)
+      .sort()
+      .map((file) => `${file}\0${readFileSync(new URL(file, matcherDir), 'utf8')}`)
+      .join('\0'),
+  )
+  .digest('hex')
+  .slice(0, 16);
 
 /**
  * One source tree, two MV3 builds: Chromium (service-worker background) and
@@ -20,6 +38,7 @@ export default defineConfig({
   manifestVersion: 3,
   vite: () => ({
     plugins: [preact()],
+    define: { __MATCHER_BUILD__: JSON.stringify(matcherBuild) },
     build: {
       // Minified: every frame of every page evaluates the content script, so
       // its size is paid everywhere. Store review gets the sources zip

@@ -41,6 +41,12 @@ export interface TermIndex {
   version: string;
   topics: TopicSummary[];
   spec: MatcherSpec;
+  /**
+   * Per topic, the token lists its terms match, worked out by the background
+   * for the gate, and the matcher code that did it (lib/matcher/build.ts).
+   * Left out when they would be large.
+   */
+  forms?: { build: string; byTopic: Record<string, string[][]> };
 }
 
 export { TERM_INDEX_KEY } from './term-index';

@@ -9,13 +9,23 @@
  */
 import type { CueSet, Term, Topic } from './dataset/schema';
 import { DATASET_LIMITS as L } from './limits';
+import { MATCHER_BUILD, topicTermForms } from './matcher';
 import type { TermIndex } from './protocol';
 
 /** Where the background publishes the term index, for content scripts to read without waking it. */
 export const TERM_INDEX_KEY = 'termIndex';
 
+/**
+ * The term forms ride along with the index up to this many characters of
+ * tokens (the bundled dataset's take about 2,600); past it, content scripts
+ * work them out themselves rather than read them on every page.
+ */
+const FORMS_MAX_CHARS = 100_000;
+/** An inflected term has at most this many forms (lib/matcher/inflect.ts makes up to 17). */
+const FORMS_PER_TERM = 20;
+
 export function buildTermIndex(version: string, topics: Topic[], cues: Record<string, Pick<CueSet, 'phrases'>>): TermIndex {
-  return {
+  const index: TermIndex = {
     version,
     topics: topics.map(({ id, name, description }) => ({ id, name, description })),
     spec: {
@@ -23,6 +33,15 @@ export function buildTermIndex(version: string, topics: Topic[], cues: Record<st
       cues: Object.fromEntries(Object.entries(cues).map(([name, set]) => [name, { phrases: set.phrases }])),
     },
   };
+  const byTopic: Record<string, string[][]> = {};
+  let chars = 0;
+  for (const topic of topics) {
+    const forms = [...topicTermForms(topic)];
+    for (const form of forms) for (const token of form) chars += token.length + 3;
+    byTopic[topic.id] = forms;
+  }
+  if (chars <= FORMS_MAX_CHARS) index.forms = { build: MATCHER_BUILD, byTopic };
+  return index;
 }
 
 /**
@@ -97,7 +116,7 @@ function readIndex(raw: unknown): TermIndex {
     text(name, 80);
     cueSets[name] = { phrases: list(record(cues[name]).phrases, L.phrasesPerSet).map((phrase) => text(phrase, L.phraseChars)) };
   }
-  return {
+  const read: TermIndex = {
     version: text(index.version, 100),
     topics: list(index.topics, L.topics).map((raw) => {
       const topic = record(raw);
@@ -111,4 +130,25 @@ function readIndex(raw: unknown): TermIndex {
       cues: cueSets,
     },
   };
+  if (index.forms !== undefined) read.forms = readForms(index.forms);
+  return read;
+}
+
+function readForms(raw: unknown): NonNullable<TermIndex['forms']> {
+  const forms = record(raw);
+  const byTopic = record(forms.byTopic);
+  const ids = Object.keys(byTopic);
+  if (ids.length > L.topics) fail();
+  const read: Record<string, string[][]> = {};
+  let chars = 0;
+  for (const topicId of ids) {
+    read[id(topicId)] = list(byTopic[topicId], L.termsPerTopic * FORMS_PER_TERM).map((form) =>
+      list(form, L.phraseChars).map((token) => {
+        chars += text(token, L.phraseChars + 8).length + 3;
+        return token as string;
+      }),
+    );
+  }
+  if (chars > FORMS_MAX_CHARS) fail();
+  return { build: text(forms.build, 64), byTopic: read };
 }

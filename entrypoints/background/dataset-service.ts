@@ -16,6 +16,7 @@ import bundledJson from '@/lib/dataset/dataset.json';
 import { DATASET_LIMITS, parseDataset, parseDatasetText, type Card, type Dataset } from '@/lib/dataset/schema';
 import { dateTime } from '@/lib/timeline';
 import { buildTermIndex } from '@/lib/term-index';
+import { MATCHER_BUILD } from '@/lib/matcher';
 import { TERM_INDEX_KEY, type CardView, type DatasetInfo, type TermIndex } from '@/lib/protocol';
 import { CounterpointDb, checkIntegrity, inOrder, readDataset, replaceDataset, type MetaRow } from './db';
 
@@ -178,7 +179,8 @@ export class DatasetService {
   private async install(data: Dataset, origin: MetaRow['origin']): Promise<DatasetInfo> {
     const loadedAt = new Date().toISOString();
     const index = buildTermIndex(`${data.version}:${loadedAt}`, data.topics, data.cues);
-    const size = JSON.stringify(index).length;
+    // The terms and cue phrases the reader brought, without the forms worked out from them.
+    const size = JSON.stringify({ ...index, forms: undefined }).length;
     if (size > DATASET_LIMITS.indexChars) {
       const kb = (n: number) => `${Math.round(n / 1000).toLocaleString('en')} kB`;
       throw new DatasetError('This dataset is too large to use; nothing was changed.', [
@@ -227,7 +229,8 @@ export class DatasetService {
   private async publishIndexIfStale(meta: MetaRow): Promise<void> {
     try {
       const stored = (await browser.storage.local.get(TERM_INDEX_KEY))[TERM_INDEX_KEY] as TermIndex | undefined;
-      if (stored?.version !== `${meta.version}:${meta.loadedAt}`) await this.publishIndex();
+      // Also after an update that changed the matcher's code: the forms it carries were worked out by the old one.
+      if (stored?.version !== `${meta.version}:${meta.loadedAt}` || stored.forms?.build !== MATCHER_BUILD) await this.publishIndex();
     } catch (error) {
       console.warn('Counterpoint: could not publish the term index', error);
     }

@@ -24,6 +24,7 @@ import {
   compileGate,
   compileSteps,
   type Gate,
+  MATCHER_BUILD,
   resolveBlock,
   scanBlock,
   type BlockScan,
@@ -228,7 +229,8 @@ export class Scanner {
     // a page that holds no term.
     this.compile = () => compileSteps(index.spec, enabled);
     this.gate = undefined;
-    this.gateFor = () => compileGate(index.spec, enabled);
+    // The forms the index carries, when the same matcher code worked them out.
+    this.gateFor = () => compileGate(index.spec, enabled, index.forms?.build === MATCHER_BUILD ? index.forms.byTopic : undefined);
     this.epoch++;
     this.sweep.stop();
     this.observe(this.doc.documentElement);

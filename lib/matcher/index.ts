@@ -12,7 +12,8 @@ import { inflections } from './inflect';
 import { J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
-export { compileGate, mayMatch, type Gate } from './gate';
+export { compileGate, mayMatch, type Gate, type TermForms } from './gate';
+export { MATCHER_BUILD } from './build';
 
 export interface MatcherSpec {
   topics: Pick<Topic, 'id' | 'terms'>[];
@@ -240,11 +241,15 @@ function formsOf(term: Term, tokens: readonly Token[]): string[][] {
 /** Every token list that an enabled topic's terms match (what the gate is built from). */
 export function* activeTermForms(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Generator<string[], void, void> {
   for (const topic of spec.topics) {
-    if (enabledTopics && !enabledTopics.has(topic.id)) continue;
-    for (const term of topic.terms) {
-      const tokens = tokenize(term.text);
-      if (tokens.length) yield* formsOf(term, tokens);
-    }
+    if (!enabledTopics || enabledTopics.has(topic.id)) yield* topicTermForms(topic);
+  }
+}
+
+/** Every token list that one topic's terms match. */
+export function* topicTermForms(topic: Pick<MatcherSpec['topics'][number], 'terms'>): Generator<string[], void, void> {
+  for (const term of topic.terms) {
+    const tokens = tokenize(term.text);
+    if (tokens.length) yield* formsOf(term, tokens);
   }
 }
 

@@ -124,6 +124,19 @@ describe('a page that holds no term', () => {
     expect(await settled(s)).toEqual(['DeepSeek']);
   });
 
+  it('asks the gate with the forms the index carries, only when the same matcher code worked them out', async () => {
+    document.body.innerHTML = '<p>DeepSeek released a model.</p>';
+    // Forms that name nothing on this page: used, the page holds no term by them…
+    const planted = (build: string): TermIndex => ({ ...index, forms: { build, byTopic: Object.fromEntries(index.topics.map((t) => [t.id, [['zebra']]])) } });
+    const s = createScanner();
+    await s.configure(planted(index.forms!.build), allTopics);
+    expect(await settled(s)).toEqual([]);
+    expect(s.holdsNoTerm).toBe(true);
+    // …but forms from other code are not, and the terms are worked out afresh.
+    await s.configure(planted('an older build'), allTopics);
+    expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+
   it('holds no term when the topics it names are turned off, and is read again when they are turned on', async () => {
     const s = await start('<p>DeepSeek released a model.</p>');
     await s.configure(index, new Set(['distillation']));

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { activeTermForms, compileGate, compileMatcher, mayMatch, scanBlock, type MatcherSpec } from '../../lib/matcher';
+import { activeTermForms, compileGate, compileMatcher, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -25,6 +25,22 @@ function random(seed: number): () => number {
 }
 
 describe('compileGate', () => {
+  it('builds the same pattern from the forms an index carries as from the terms, for every set of topics', () => {
+    const ids = data.topics.map((t) => t.id);
+    const byTopic = Object.fromEntries(data.topics.map((t) => [t.id, [...topicTermForms(t)]]));
+    for (let mask = 1; mask < 1 << ids.length; mask++) {
+      const enabled = new Set(ids.filter((_, i) => mask & (1 << i)));
+      expect(compileGate(spec, enabled, byTopic)!.pattern.source).toBe(compileGate(spec, enabled)!.pattern.source);
+    }
+    // A topic the forms leave out has its forms worked out from its terms.
+    const { [ids[0]!]: _left, ...rest } = byTopic;
+    expect(compileGate(spec, undefined, rest)!.pattern.source).toBe(gate.pattern.source);
+    // And the forms given are what it is built from.
+    expect(compileGate(spec, new Set([ids[0]!]), { [ids[0]!]: [['zebra', 'crossing']] })!.pattern.source).not.toBe(
+      compileGate(spec, new Set([ids[0]!]))!.pattern.source,
+    );
+  });
+
   it('passes every form of every term, in its own case, upper case, and with soft hyphens and zero-width spaces inside its words', () => {
     let forms = 0;
     for (const norms of activeTermForms(spec)) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import { DATASET_LIMITS as L } from '../../lib/limits';
+import { MATCHER_BUILD, topicTermForms } from '../../lib/matcher';
 import { buildTermIndex, parseTermIndex } from '../../lib/term-index';
 
 const data = dataset as Dataset;
@@ -14,6 +15,21 @@ const variant = (edit: (x: Loose) => void) => {
   edit(copy);
   return copy;
 };
+
+describe('buildTermIndex', () => {
+  it('carries each topic’s term forms as the gate works them out, marked with the matcher code that did it', () => {
+    expect(index.forms?.build).toBe(MATCHER_BUILD);
+    for (const topic of data.topics) expect(index.forms?.byTopic[topic.id]).toEqual([...topicTermForms(topic)]);
+    expect(Object.keys(index.forms!.byTopic)).toHaveLength(data.topics.length);
+  });
+
+  it('leaves the forms out when they would be large, so every page does not read them', () => {
+    const many = data.topics.map((t) => ({ ...t, terms: Array.from({ length: 2000 }, (_, i) => ({ text: `term number ${i} of ${t.id}`, inflect: true })) }));
+    const big = buildTermIndex(data.version, many, data.cues);
+    expect(big.forms).toBeUndefined();
+    expect(big.spec.topics[0]!.terms).toHaveLength(2000);
+  });
+});
 
 describe('parseTermIndex', () => {
   it('reads back the index built from the bundled dataset, as a copy', () => {
@@ -61,6 +77,11 @@ describe('parseTermIndex', () => {
     ['cue phrases that are not a list', variant((x) => (x.spec.cues[Object.keys(x.spec.cues)[0]!].phrases = 'ai'))],
     ['too many cue phrases', variant((x) => (x.spec.cues[Object.keys(x.spec.cues)[0]!].phrases = Array.from({ length: L.phrasesPerSet + 1 }, () => 'x')))],
     ['a description too long', variant((x) => (x.topics[0].description = 'd'.repeat(L.textChars + 1)))],
+    ['term forms that are not a list', variant((x) => (x.forms.byTopic[x.topics[0].id] = 'deepseek'))],
+    ['a term form token that is not text', variant((x) => (x.forms.byTopic[x.topics[0].id] = [['deepseek', 3]]))],
+    ['term forms under a malformed topic id', variant((x) => (x.forms.byTopic['Deep Seek'] = [['deepseek']]))],
+    ['term forms without their build', variant((x) => delete x.forms.build)],
+    ['term forms too large', variant((x) => (x.forms.byTopic[x.topics[0].id] = Array.from({ length: 20_000 }, () => ['t'.repeat(10)])))],
   ];
   it.each(broken)('refuses %s', (_, raw) => {
     expect(parseTermIndex(raw)).toBeNull();
