@@ -5,9 +5,10 @@
  * WebDriver BiDi (`browser.installExtension`). Both run headless, send all
  * traffic through the recording proxy, and serve test pages from 127.0.0.1.
  */
-import { cpSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
 import { startServer, type StaticServer } from '../../../scripts/lib/serve';
@@ -267,7 +268,11 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
  */
 async function firefoxProfile(): Promise<string> {
   const exe = statSync(EXECUTABLES.firefox.path);
-  const template = join(tmpdir(), `cp-e2e-firefox-template-${exe.size}-${Math.round(exe.mtimeMs)}`);
+  // A profile made before a language pack was installed never sees it: the packs present are part of the key.
+  const packs = join(dirname(realpathSync(EXECUTABLES.firefox.path)), 'browser', 'extensions');
+  const installed = existsSync(packs) ? readdirSync(packs).sort().join(',') : '';
+  const key = createHash('sha256').update(installed).digest('hex').slice(0, 8);
+  const template = join(tmpdir(), `cp-e2e-firefox-template-${exe.size}-${Math.round(exe.mtimeMs)}-${key}`);
   if (!existsSync(template)) {
     const draft = mkdtempSync(join(tmpdir(), 'cp-e2e-firefox-draft-'));
     const browser = await puppeteer.launch({
