@@ -42,8 +42,11 @@ export default defineConfig({
     build: {
       // Minified: every frame of every page evaluates the content script, so
       // its size is paid everywhere. Store review gets the sources zip
-      // (npm run zip), which rebuilds these files exactly.
-      minify: true,
+      // (npm run zip), which rebuilds these files exactly. Terser rather than
+      // esbuild: the content script came out 1.2 kB smaller gzipped (24.1 kB
+      // against 25.3), for about 15 s more build time.
+      minify: 'terser',
+      terserOptions: { compress: { passes: 2 }, format: { comments: false } },
       // Vite's preload polyfill fetches modules by URL; every browser we
       // support preloads natively, and no bundle of ours calls fetch at all.
       modulePreload: { polyfill: false },
