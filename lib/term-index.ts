@@ -17,7 +17,7 @@ export const TERM_INDEX_KEY = 'termIndex';
 
 /**
  * The term forms ride along with the index up to this many characters of
- * tokens (the bundled dataset's take about 2,600); past it, content scripts
+ * tokens (the bundled dataset's take about 3,600); past it, content scripts
  * work them out themselves rather than read them on every page.
  */
 const FORMS_MAX_CHARS = 100_000;
