@@ -33,15 +33,16 @@ export function buildTermIndex(version: string, topics: Topic[], cues: Record<st
       cues: Object.fromEntries(Object.entries(cues).map(([name, set]) => [name, { phrases: set.phrases }])),
     },
   };
-  const byTopic: Record<string, string[][]> = {};
-  let chars = 0;
-  for (const topic of topics) {
-    const forms = [...topicTermForms(topic)];
-    for (const form of forms) for (const token of form) chars += token.length + 3;
-    byTopic[topic.id] = forms;
-  }
-  if (chars <= FORMS_MAX_CHARS) index.forms = { build: MATCHER_BUILD, byTopic };
+  const byTopic = Object.fromEntries(topics.map((topic) => [topic.id, [...topicTermForms(topic)]]));
+  if (formsChars(byTopic) <= FORMS_MAX_CHARS) index.forms = { build: MATCHER_BUILD, byTopic };
   return index;
+}
+
+/** The size of term forms as the index holds them: their tokens, each with a little for its quotes and comma. */
+function formsChars(byTopic: Record<string, string[][]>): number {
+  let chars = 0;
+  for (const forms of Object.values(byTopic)) for (const form of forms) for (const token of form) chars += token.length + 3;
+  return chars;
 }
 
 /**
@@ -140,15 +141,11 @@ function readForms(raw: unknown): NonNullable<TermIndex['forms']> {
   const ids = Object.keys(byTopic);
   if (ids.length > L.topics) fail();
   const read: Record<string, string[][]> = {};
-  let chars = 0;
   for (const topicId of ids) {
     read[id(topicId)] = list(byTopic[topicId], L.termsPerTopic * FORMS_PER_TERM).map((form) =>
-      list(form, L.phraseChars).map((token) => {
-        chars += text(token, L.phraseChars + 8).length + 3;
-        return token as string;
-      }),
+      list(form, L.phraseChars).map((token) => text(token, L.phraseChars + 8)),
     );
   }
-  if (chars > FORMS_MAX_CHARS) fail();
+  if (formsChars(read) > FORMS_MAX_CHARS) fail();
   return { build: text(forms.build, 64), byTopic: read };
 }
