@@ -46,6 +46,7 @@ type PageGlobals = {
   __beforeClear: { at: number; names: string[]; ranges: number }[];
   __clears: number;
   __removed: number;
+  __armed: boolean;
   __storm: { added: number; removed: number; running: boolean; ticks: number; start(ms: number): void };
   __chars: number;
   __textNodes: number;
@@ -108,7 +109,10 @@ describe.each(KINDS)('%s', (kind) => {
     const page = await load('/hostile/remove-popover.html');
     await page.settled(3);
     const removed = () => page.tab.evaluate(() => (globalThis as unknown as PageGlobals).__removed);
+    // The page removes an open card's host once armed: armed after each card is seen open.
+    const arm = () => page.tab.evaluate(() => void ((globalThis as unknown as PageGlobals).__armed = true));
     const first = await page.hover('DeepSeek', 'alleged distillation');
+    await arm();
     await until(async () => (await removed()) >= 1 && (await page.hostCount()) === 0, 'the page to remove the card host');
     // Leave the mention past the close grace period, then come back.
     await page.tab.move(2, 2);
@@ -116,6 +120,7 @@ describe.each(KINDS)('%s', (kind) => {
     const again = await page.hover('DeepSeek', 'alleged distillation');
     expect(again.cardId).toBe(first.cardId);
     expect(again.rect && again.rect.right - again.rect.left).toBeGreaterThan(100);
+    await arm();
     await until(async () => (await removed()) >= 2 && (await page.hostCount()) === 0, 'the page to remove the card host a second time');
     // Straight to another mention, without a pause.
     const other = await page.hover('DeepSeek', 'Washington');
