@@ -318,6 +318,10 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       'layout.css.prefers-color-scheme.content-override': options.colorScheme === 'dark' ? 0 : 1,
       // Unload the event page after 2 s idle, so the tests can exercise waking it.
       'extensions.background.idle.timeout': 2000,
+      // A tap is a touch down and up sent as two protocol actions. On a loaded
+      // machine they can arrive more than the default 500 ms apart, and
+      // Firefox then takes the tap for a long press, which clicks nothing.
+      'ui.click_hold_context_menus.delay': 10_000,
       ...(options.locale ? { 'intl.locale.requested': options.locale, 'intl.accept_languages': options.locale } : {}),
       // 2 = always use the reader's colours: Firefox then matches forced-colors: active.
       ...(options.forcedColors ? { 'browser.display.document_color_use': 2 } : {}),
