@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import { compileGate, compileMatcher, scanBlock } from '../../lib/matcher';
-import { collectBatches, insideSkipped, isInline, isSkipped, mayHoldTerm } from '../../entrypoints/content/collect';
+import { collectBatches, GATE_MAX_CHARS, insideSkipped, isInline, isSkipped, mayHoldTerm } from '../../entrypoints/content/collect';
 
 const data = dataset as Dataset;
 const spec = { topics: data.topics, cues: data.cues };
@@ -74,6 +74,18 @@ describe('the gate against the walk', () => {
       expect(isInline(el), name).toBe(false);
     }
     expect(skipped).toBeGreaterThan(15);
+  });
+
+  it('says "maybe" to a text too long to match in one go, so the sliced walk reads it', () => {
+    const plain = 'Filler words keep the paragraph long and plain for the reader. ';
+    const p = document.createElement('p');
+    p.textContent = plain.repeat(Math.ceil(GATE_MAX_CHARS / plain.length) + 1);
+    document.body.append(p);
+    expect(p.textContent.length).toBeGreaterThan(GATE_MAX_CHARS);
+    expect(mayHoldTerm(p, gate)).toBe(true);
+    // The same words, under the limit, hold no term.
+    p.textContent = plain.repeat(100);
+    expect(mayHoldTerm(p, gate)).toBe(false);
   });
 
   it('does not read the text of scripts, styles and fallbacks, which no reader sees', () => {
