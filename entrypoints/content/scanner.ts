@@ -22,6 +22,7 @@
 import {
   ABOUT_HITS,
   compileGate,
+  CueHitCollector,
   compileSteps,
   type Gate,
   MATCHER_BUILD,
@@ -119,8 +120,12 @@ interface SegmentRecord {
   block: Block;
   first: Text;
   mentions: Mention[];
-  /** Scans whose page-scope candidates were rejected, to try again when the page's cues grow. */
-  retry?: { scan: BlockScan; offset: number; seg: Segment }[];
+  /**
+   * Scans whose page-scope candidates were rejected, to try again when the
+   * page's cues grow, with the candidates already accepted (kept, or counted
+   * past a cap), which a retry leaves alone.
+   */
+  retry?: { scan: BlockScan; offset: number; seg: Segment; accepted: ReadonlySet<Candidate> }[];
   dead?: boolean;
 }
 
@@ -537,45 +542,49 @@ export class Scanner {
 
   /**
    * The same as addBatch for a text too long to handle in one slice (a
-   * single text node of megabytes): it is scanned a window at a time, and its
-   * candidates are resolved and kept a part at a time, with a pause between.
-   * False when the turn was abandoned.
+   * single text node of megabytes): it is scanned a window at a time, each
+   * window's cue hits indexed as they come, and its candidates are resolved
+   * and kept a part at a time, with a pause between. False when the turn was
+   * abandoned.
    */
   private async addHugeBatch(matcher: CompiledMatcher, batch: TextBatch, pause: () => Promise<boolean>): Promise<boolean> {
-    const scan: BlockScan = { candidates: [], cues: new Set(), cueHits: [] };
+    // Per segment holding a candidate or a cue hit, offsets from the segment's start.
+    const found = new Map<number, { candidates: Candidate[]; hits: CueHitCollector }>();
+    const of = (s: number) => found.get(s) ?? found.set(s, { candidates: [], hits: new CueHitCollector() }).get(s)!;
     for (const part of windows(batch.text)) {
-      const found = scanBlock(matcher, batch.text.slice(part.start, part.end));
-      for (const c of found.candidates) scan.candidates.push({ ...c, start: c.start + part.start, end: c.end + part.start });
-      for (const h of found.cueHits) {
-        const hit = { name: h.name, start: h.start + part.start, end: h.end + part.start };
-        scan.cueHits.push(hit);
-        this.pageCues.add(hit.name);
-        if (matcher.aboutNames.has(hit.name) && !this.pageAbout.has(hit.name)) this.noteAbout(hit.name, () => batch.blocks[segmentIndex(batch, hit.start)]!);
+      const scan = scanBlock(matcher, batch.text.slice(part.start, part.end));
+      for (const c of scan.candidates) {
+        const s = segmentIndex(batch, part.start + c.start);
+        const from = batch.starts[s]! - part.start;
+        of(s).candidates.push({ ...c, start: c.start - from, end: c.end - from });
+      }
+      for (const h of scan.cueHits) {
+        const s = segmentIndex(batch, part.start + h.start);
+        const from = batch.starts[s]! - part.start;
+        of(s).hits.add({ name: h.name, start: h.start - from, end: h.end - from });
+        this.pageCues.add(h.name);
+        if (matcher.aboutNames.has(h.name) && !this.pageAbout.has(h.name)) this.noteAbout(h.name, () => batch.blocks[s]!);
       }
       if (!(await pause())) return false;
     }
-    const { candidates, cueHits } = scan;
-    for (let i = 0; i < candidates.length;) {
-      const s = segmentIndex(batch, candidates[i]!.start);
-      const from = batch.starts[s]!;
-      const to = batch.ends[s]!;
-      // A batch of one segment (the usual case for a huge text) keeps its hits as they are.
-      const hits = batch.blocks.length === 1 && from === 0 ? cueHits : hitsWithin(cueHits, from, to);
+    // In document order: a page-wide pass appends its records as it goes.
+    for (const s of [...found.keys()].sort((a, b) => a - b)) {
+      const { candidates, hits } = found.get(s)!;
+      if (!candidates.length) continue;
       const seg = segmentAt(batch, s);
       const record = this.recordFor(seg);
-      const cues = new Set(hits.map((x) => x.name));
       // Parts of the segment's candidates, each cut where no candidate
       // overlaps the next, resolved against all of the segment's cue hits.
-      while (i < candidates.length && candidates[i]!.start < to) {
+      for (let i = 0; i < candidates.length;) {
         const own: Candidate[] = [];
         let reach = 0;
-        for (; i < candidates.length && candidates[i]!.start < to; i++) {
+        for (; i < candidates.length; i++) {
           const c = candidates[i]!;
           if (own.length >= HUGE_PART && c.start >= reach) break;
-          own.push({ ...c, start: c.start - from, end: c.end - from });
+          own.push(c);
           reach = Math.max(reach, c.end);
         }
-        this.resolve(record, seg, { candidates: own, cues, cueHits: hits }, 0);
+        this.resolve(record, seg, { candidates: own, cues: hits.cues, cueHits: hits.hits }, 0);
         if (!(await pause())) return false;
       }
     }
@@ -602,7 +611,8 @@ export class Scanner {
     }
   }
 
-  private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number, retried = false): void {
+  /** Resolves a scan and keeps what passes; `before`, on a retry, holds what an earlier look accepted. */
+  private resolve(record: SegmentRecord, seg: Segment, scan: BlockScan, offset: number, before?: ReadonlySet<Candidate>): void {
     const accepted = resolveBlock(scan, this.context);
     // An ambiguous term that passed its rules names its topic as surely as an
     // unambiguous one: a page that says "export controls" ten times is about them.
@@ -610,14 +620,16 @@ export class Scanner {
       const name = `@${c.topicId}`;
       if (c.ambiguous && this.matcher?.aboutNames.has(name) && !this.pageAbout.has(name)) this.noteAbout(name, () => seg.block);
     }
-    if (accepted.length < scan.candidates.length) {
-      const kept = new Set(accepted);
-      if (scan.candidates.some((c) => (c.scope === 'page' || c.about) && !kept.has(c))) (record.retry ??= []).push({ scan, offset, seg });
-    }
+    const now = new Set(before);
     for (const c of accepted) {
-      // A retried scan: keep only what was not kept the first time.
-      if (retried && record.mentions.some((m) => m.start === c.start + offset && m.end === c.end + offset)) continue;
+      // A retried scan: keep only what was not accepted before (kept, or
+      // counted past a cap, which a second count would count twice).
+      if (now.has(c)) continue;
+      now.add(c);
       this.keep(record, seg, c, offset);
+    }
+    if (now.size < scan.candidates.length && scan.candidates.some((c) => (c.scope === 'page' || c.about) && !now.has(c))) {
+      (record.retry ??= []).push({ scan, offset, seg, accepted: now });
     }
   }
 
@@ -714,7 +726,7 @@ export class Scanner {
         const retry = record.retry;
         record.retry = undefined;
         for (const item of retry) {
-          this.resolve(record, item.seg, item.scan, item.offset, true);
+          this.resolve(record, item.seg, item.scan, item.offset, item.accepted);
           if (slice.spent()) {
             await slice.maybeYield();
             if (epoch !== this.epoch || !this.matcher) return this.abandon(slice);

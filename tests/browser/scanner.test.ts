@@ -6,6 +6,8 @@ import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import type { TermIndex } from '../../lib/protocol';
 import { buildTermIndex } from '../../lib/term-index';
+import { MAX_PER_BLOCK } from '../../lib/limits';
+import { compileMatcher, resolveBlock, scanBlock } from '../../lib/matcher';
 import { Painter } from '../../entrypoints/content/painter';
 import { Scanner, type ScannerOptions } from '../../entrypoints/content/scanner';
 
@@ -194,6 +196,28 @@ describe('incremental updates', () => {
     });
     await s.configure(index, allTopics);
     expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+
+  it('reads a paragraph too long for one slice a window at a time, and finds what the matcher finds in it at once', async () => {
+    // Terms whose rules are settled inside the paragraph (R1 needs DeepSeek
+    // there, distillation an AI cue, an export ban chips; "distil the
+    // essence" is figurative, by a cue just after it), with cue hits in every
+    // window. A heading longer than that "just after" puts the paragraph at
+    // an offset of its batch, so hits placed by the batch's offsets would fall
+    // out of reach.
+    const unit = 'DeepSeek said R1 was trained on Nvidia chips by distillation of an AI model, before an export ban. Editors distil the essence. ';
+    const text = unit.repeat(Math.ceil(200_000 / unit.length));
+    const s = await start(`<h1>Notes on AI chips, and on the models trained on them</h1><p id="huge">${text}</p>`);
+    await settled(s);
+    const matcher = compileMatcher(index.spec);
+    const expected = resolveBlock(scanBlock(matcher, text), { has: () => false }).map((c) => text.slice(c.start, c.end));
+    expect(expected.length).toBeGreaterThan(MAX_PER_BLOCK);
+    expect(new Set(expected)).toEqual(new Set(['DeepSeek', 'R1', 'distillation', 'export ban']));
+    const f = s.findings();
+    expect(f.total).toBe(expected.length);
+    // Kept in order, each where its words are: the first MAX_PER_BLOCK of them.
+    expect(f.findings.map((x) => x.text)).toEqual(expected.slice(0, MAX_PER_BLOCK));
+    expect(s.capped).toBe(true);
   });
 
   it('applies the per-block cap to blocks added later too', async () => {
