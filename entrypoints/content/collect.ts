@@ -248,7 +248,8 @@ export class BatchCollector {
     private readonly root: Node,
     private readonly onShadowRoot: (root: ShadowRoot) => void = () => undefined,
     also: Iterable<Element> = [],
-    private readonly maxChars = 32_768,
+    /** Where a batch ends (at the first segment boundary past it); may change between batches. */
+    public maxChars = 32_768,
     /** Visit elements only, for the shadow roots among them: no text is read and no batch is made. */
     elementsOnly = false,
   ) {

@@ -5,6 +5,18 @@
  */
 export const SLICE_MS = 8;
 
+/**
+ * The size in characters of the next batch of text to collect and scan, from
+ * how long the last batch took: halved (down to `min`) when it took over half
+ * a slice, since text dense with mentions costs many times what plain text
+ * does per character; doubled back (up to `max`) when it took under an eighth.
+ */
+export function nextBatchChars(chars: number, ms: number, max: number, min = 1024): number {
+  if (ms > SLICE_MS / 2) return Math.max(min, chars >> 1);
+  if (ms < SLICE_MS / 8) return Math.min(max, chars * 2);
+  return chars;
+}
+
 type SchedulerLike = { yield?: () => Promise<void> };
 
 /** Resolves in a fresh task: `scheduler.yield()` where it exists, else a message-channel hop. */
