@@ -20,7 +20,9 @@
  *             every frame evaluates
  *
  * Pages: the outside corpus's saved real pages (with topic paragraphs of our
- * own injected) when present, and generated pages of 0.25, 1, 4 and 16 MB.
+ * own injected) when present, and generated pages of 0.25, 1, 4 and 16 MB;
+ * outside, also the e2e suite's extreme pages (a 10 MB text node, 100,000
+ * text nodes, over 10,000 mentions).
  * Prints tables and writes bench-output/results.json.
  *
  *   BENCH_RUNS (3)            fresh loads per inside figure, and per outside
@@ -163,8 +165,8 @@ if (only.has('outside') || only.has('scenarios')) {
   try {
     if (only.has('outside')) {
       const rows: OutsideRow[] = [];
-      for (const file of allPages) {
-        const mb = pages.generated.find((g) => g.file === file)?.mb ?? 1;
+      for (const file of [...allPages, ...pages.extreme.map((e) => e.file).filter((f) => pageFilter.test(f))]) {
+        const mb = [...pages.generated, ...pages.extreme].find((g) => g.file === file)?.mb ?? 1;
         const row = await outsideRow(
           ext,
           plain,

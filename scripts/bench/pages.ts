@@ -5,7 +5,7 @@
  * generated pages of 0.25 to 16 MB, and a page with 30 small cross-origin
  * frames.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generatedPage } from './generate';
@@ -45,7 +45,19 @@ export interface BenchPages {
   generated: { file: string; mb: number }[];
   /** The page with 30 frames; its frames are served from another origin (`frameOrigin` placeholder). */
   frames: string;
+  /**
+   * The e2e suite's extreme pages (tests/fixtures/hostile), built by their own
+   * script as they load: one 10 MB text node, 100,000 text nodes, over
+   * 10,000 mentions. `mb`: the text each builds, roughly.
+   */
+  extreme: { file: string; mb: number }[];
 }
+
+const EXTREME = [
+  { name: 'big-text', mb: 10 },
+  { name: 'many-nodes', mb: 1 },
+  { name: 'many-mentions', mb: 1 },
+];
 
 export const GENERATED_MB = [0.25, 1, 4, 16];
 
@@ -84,5 +96,12 @@ export function writeBenchPages(root: string, realPagesDir: string | null): Benc
     join(dir, 'frames.html'),
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>30 frames</title></head><body><h1>A page of embeds</h1><p>${escapeHtml(paras[0]!)}</p>${frames}</body></html>`,
   );
-  return { dir, real, asSaved, generated, frames: 'frames.html' };
+  const hostile = join(root, 'tests/fixtures/hostile');
+  copyFileSync(join(hostile, 'monitor.js'), join(dir, 'monitor.js'));
+  const extreme = EXTREME.map(({ name, mb }) => {
+    const file = `extreme-${name}.html`;
+    copyFileSync(join(hostile, `${name}.html`), join(dir, file));
+    return { file, mb };
+  });
+  return { dir, real, asSaved, generated, frames: 'frames.html', extreme };
 }
