@@ -238,14 +238,7 @@ function formsOf(term: Term, tokens: readonly Token[]): string[][] {
   return lastForms.map((form) => [...tokens.slice(0, -1).map((t) => t.norm), form]);
 }
 
-/** Every token list that an enabled topic's terms match (what the gate is built from). */
-export function* activeTermForms(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>): Generator<string[], void, void> {
-  for (const topic of spec.topics) {
-    if (!enabledTopics || enabledTopics.has(topic.id)) yield* topicTermForms(topic);
-  }
-}
-
-/** Every token list that one topic's terms match. */
+/** Every token list that one topic's terms match (what the gate is built from). */
 export function* topicTermForms(topic: Pick<MatcherSpec['topics'][number], 'terms'>): Generator<string[], void, void> {
   for (const term of topic.terms) {
     const tokens = tokenize(term.text);
