@@ -1,9 +1,9 @@
 /**
  * `npm test`: every layer, in the order that fails fastest.
  *
- *   format + lint + typecheck (at once) → unit (Node) → browser layer
- *   (content-script parts in Chromium) → build both browsers → bundle checks
- *   and web-ext lint → e2e build → end-to-end in Chromium and Firefox
+ *   format + lint + typecheck → unit (Node) and browser layer (content-script
+ *   parts in Chromium) → build both browsers, release and e2e → bundle checks
+ *   and web-ext lint → end-to-end in Chromium and Firefox
  *
  * Stops at the first failing stage and exits non-zero. A missing browser is a
  * failure (the e2e harness names the install command), never a skip.
@@ -19,9 +19,15 @@ interface Step {
 }
 
 /**
- * Stages run in order; the steps of one stage run at the same time. Only the
- * static checks share a stage: each is one single-threaded process, so on a
- * 2-core machine the three together take about as long as typecheck alone.
+ * Stages run in order; the steps of one stage run at the same time, on a
+ * 2-core machine wherever that is shorter than one after the other:
+ * - the static checks are one single-threaded process each: together they
+ *   take about as long as typecheck alone;
+ * - the unit and browser layers took 14.5 s and 12.5 s alone, 17 s together
+ *   (the browser layer mostly waits on its browser);
+ * - the release and e2e builds took 25.6 s and 23.4 s alone, 37.5 s together.
+ *   They write separate output folders, and the files they share under .wxt/
+ *   are the same for both and rewritten only when they differ.
  */
 const STAGES: Step[][] = [
   [
@@ -29,12 +35,18 @@ const STAGES: Step[][] = [
     { name: 'lint', script: 'lint' },
     { name: 'typecheck', script: 'typecheck' },
   ],
-  [{ name: 'unit tests', script: 'test:unit' }],
-  [{ name: 'browser tests (content-script parts in Chromium)', script: 'test:browser' }],
-  [{ name: 'build (Chromium and Firefox)', script: 'build' }],
-  [{ name: 'bundle checks', script: 'test:build' }],
-  [{ name: 'web-ext lint (Firefox build)', script: 'lint:firefox' }],
-  [{ name: 'e2e build (Chromium and Firefox)', script: 'build:e2e' }],
+  [
+    { name: 'unit tests', script: 'test:unit' },
+    { name: 'browser tests (content-script parts in Chromium)', script: 'test:browser' },
+  ],
+  [
+    { name: 'build (Chromium and Firefox)', script: 'build' },
+    { name: 'e2e build (Chromium and Firefox)', script: 'build:e2e' },
+  ],
+  [
+    { name: 'bundle checks', script: 'test:build' },
+    { name: 'web-ext lint (Firefox build)', script: 'lint:firefox' },
+  ],
   [{ name: 'end-to-end tests', script: 'test:e2e' }],
 ];
 
