@@ -13,7 +13,7 @@ import { CARD_HOST } from './pages/reader';
 import { PopupPage } from './pages/popup';
 
 describe.each(KINDS)('%s', (kind) => {
-  const browser = useBrowser(kind);
+  const browser = useBrowser(kind, {}, { fresh: true });
 
   it('highlights the three topics in the article and nothing in look-alikes or editors', async () => {
     const article = await browser.open('/demo-article.html');

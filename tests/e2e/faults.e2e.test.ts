@@ -28,7 +28,7 @@ const allRanges = (tab: { evaluate<R>(fn: () => R): Promise<R> }) =>
   tab.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
 
 describe.each(KINDS)('%s', (kind) => {
-  const browser = useBrowser(kind);
+  const browser = useBrowser(kind, {}, { fresh: true });
 
   /** A fresh article tab (its content script has no cards cached yet). */
   const freshArticle = async () => {
@@ -187,7 +187,7 @@ describe.each(KINDS)('%s', (kind) => {
 // Reloading the extension ends every extension page of the session, the
 // control page included, so it gets a browser of its own.
 describe.each(KINDS)('%s, extension reload', (kind) => {
-  const browser = useBrowser(kind);
+  const browser = useBrowser(kind, {}, { fresh: true });
 
   it('an extension reload leaves open tabs with one working set of highlights and no errors', async () => {
     const article = await browser.open('/demo-article.html');

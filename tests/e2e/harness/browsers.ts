@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page as PwPage } from 'playwright-core';
 import puppeteer, { type Browser as PpBrowser, type Page as PpPage } from 'puppeteer-core';
+import { inject } from 'vitest';
 import { startServer, type StaticServer } from '../../../scripts/lib/serve';
 import { CHROMIUM_FLAGS, loadExtension } from '../../../scripts/lib/chromium';
 import { corpus } from '../../../scripts/lib/corpus';
@@ -147,6 +148,8 @@ export interface Session {
   openExtension(path: string): Promise<Tab>;
   /** Stops the background (service worker / event page) as the browser would when idle. */
   stopBackground(): Promise<void>;
+  /** Closes every tab but `keep`, including tabs the extension or a page opened. */
+  closeTabsBut(keep: Tab): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -166,7 +169,7 @@ const resolveUrl = (site: StaticServer, p: string) => (/^[a-z-]+:/.test(p) ? p :
 async function launchChromium(site: StaticServer, proxy: RecordingProxy, options: SessionOptions): Promise<Session> {
   const withExt = options.extension !== false;
   const ext = EXTENSIONS.chromium;
-  const profile = mkdtempSync(join(tmpdir(), 'cp-e2e-chromium-'));
+  const profile = mkdtempSync(join(inject('profilesDir'), 'chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: EXECUTABLES.chromium.path,
     headless: true,
@@ -193,10 +196,11 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     extensionOrigin = `chrome-extension://${new URL(worker.url()).host}`;
   }
+  const pages = new WeakMap<Tab, PwPage>();
   const wrap = (page: PwPage): Tab => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    return {
+    const tab: Tab = {
       errors,
       evaluate: (fn, arg) => page.evaluate(fn as never, arg as never),
       goto: async (url) => void (await page.goto(resolveUrl(site, url))),
@@ -223,6 +227,8 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       front: () => page.bringToFront(),
       close: () => page.close(),
     };
+    pages.set(tab, page);
+    return tab;
   };
   return {
     kind: 'chromium',
@@ -251,6 +257,10 @@ async function launchChromium(site: StaticServer, proxy: RecordingProxy, options
       for (let i = 0; i < (await stops.count()); i++) await stops.nth(i).click();
       await page.waitForFunction(() => !/Running Status: RUNNING/.test(document.body.innerText), null, { timeout: 10_000 });
       await page.close();
+    },
+    async closeTabsBut(keep) {
+      const kept = pages.get(keep);
+      await Promise.all(context.pages().map((page) => (page === kept ? undefined : page.close().catch(() => undefined))));
     },
     async close() {
       await context.close().catch(() => undefined);
@@ -289,7 +299,7 @@ async function firefoxProfile(): Promise<string> {
       rmSync(draft, { recursive: true, force: true });
     }
   }
-  const profile = mkdtempSync(join(tmpdir(), 'cp-e2e-firefox-'));
+  const profile = mkdtempSync(join(inject('profilesDir'), 'firefox-'));
   cpSync(template, profile, { recursive: true });
   return profile;
 }
@@ -329,10 +339,11 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
   });
   if (withExt) await browser.installExtension(EXTENSIONS.firefox);
   const extensionOrigin = withExt ? `moz-extension://${FIREFOX_UUID}` : '';
+  const pages = new WeakMap<Tab, PpPage>();
   const wrap = (page: PpPage): Tab => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e instanceof Error ? e.message : String(e)));
-    return {
+    const tab: Tab = {
       errors,
       evaluate: (fn, arg) => page.evaluate(fn as never, arg as never) as never,
       goto: async (url) => void (await page.goto(resolveUrl(site, url))),
@@ -355,6 +366,8 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
       front: () => page.bringToFront(),
       close: () => page.close(),
     };
+    pages.set(tab, page);
+    return tab;
   };
   const session: Session = {
     kind: 'firefox',
@@ -402,6 +415,10 @@ async function launchFirefox(site: StaticServer, proxy: RecordingProxy, options:
         await new Promise((r) => setTimeout(r, 500));
       }
       await page.close();
+    },
+    async closeTabsBut(keep) {
+      const kept = pages.get(keep);
+      await Promise.all((await browser.pages()).map((page) => (page === kept ? undefined : page.close().catch(() => undefined))));
     },
     async close() {
       await browser.close().catch(() => undefined);
