@@ -43,7 +43,7 @@ import { benchmarkMatcher } from '../lib/matcher/bench';
 import { benchPopup } from './bench/popup';
 import { writeBenchPages } from './bench/pages';
 import { bundlePageScript, insideRow, launchInside, type InsideRow } from './bench/inside';
-import { appendWhereReading, idleWindow, launchOutside, outsideRow, traceLoad, type OutsideRow } from './bench/outside';
+import { appendWhereReading, floorReads, idleWindow, launchOutside, outsideRow, traceLoad, type OutsideRow } from './bench/outside';
 import type { Attribution } from './bench/trace';
 import { geckoLoad, type GeckoAttribution } from './bench/gecko';
 
@@ -108,8 +108,13 @@ async function insideRows(name: 'chromium' | 'firefox'): Promise<InsideRow[]> {
 }
 
 function slope(rows: InsideRow[], pick: (r: InsideRow) => number): number {
-  // Least squares through the generated pages: ms per MB of page.
-  const pts = pages.generated.filter((g) => rows.some((r) => r.page === g.file)).map((g) => ({ x: g.mb, y: pick(rows.find((r) => r.page === g.file)!) }));
+  return leastSquares(
+    pages.generated.filter((g) => rows.some((r) => r.page === g.file)).map((g) => ({ x: g.mb, y: pick(rows.find((r) => r.page === g.file)!) })),
+  );
+}
+
+/** The slope of a least-squares line through the points: here, ms per MB of page. */
+function leastSquares(pts: { x: number; y: number }[]): number {
   const mx = pts.reduce((a, p) => a + p.x, 0) / pts.length;
   const my = pts.reduce((a, p) => a + p.y, 0) / pts.length;
   return pts.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0) / pts.reduce((a, p) => a + (p.x - mx) ** 2, 0);
@@ -197,6 +202,26 @@ if (only.has('outside') || only.has('scenarios')) {
         console.log(
           `median overhead, real pages: ${f1(median(real.map((r) => r.overheadPct)))} % (target ≤ 3 %); median mark.js/ours: ${f1(median(real.map((r) => r.markjsMs! / r.ours.profileMs)))} (target ≥ 10)`,
         );
+      }
+      // The slope from outside: all of our work as the extension, per MB of generated page, against the floor read in both worlds.
+      const generated = pages.generated.filter((g) => rows.some((r) => r.page === g.file));
+      if (generated.length > 1) {
+        const floors: { mb: number; ours: number; main: number; isolated: number }[] = [];
+        for (const g of generated) {
+          const reads = [];
+          for (let i = 0; i < RUNS; i++) reads.push(await floorReads(plain, url(g.file)));
+          const ours = rows.find((r) => r.page === g.file)!.ours.profileMs;
+          floors.push({ mb: g.mb, ours, main: median(reads.map((r) => r.mainMs)), isolated: median(reads.map((r) => r.isolatedMs)) });
+          console.log(
+            `[outside] ${g.file}: floor read ${f1(floors.at(-1)!.main)} ms in the page's world, ${f1(floors.at(-1)!.isolated)} ms in an isolated world; ours ${f1(ours)} ms`,
+          );
+        }
+        const fit = (pick: (f: (typeof floors)[number]) => number) => leastSquares(floors.map((f) => ({ x: f.mb, y: pick(f) })));
+        const [ours, main, isolated] = [fit((f) => f.ours), fit((f) => f.main), fit((f) => f.isolated)];
+        console.log(
+          `slope from outside on generated pages: ours ${f1(ours)} ms/MB; floor ${f1(main)} ms/MB in the page's world (${f1(ours / main)}×, target ≤ 3), ${f1(isolated)} ms/MB in an isolated world, where a content script reads (${f1(ours / isolated)}×)`,
+        );
+        results.outsideSlope = { floors, oursPerMb: ours, floorPerMb: main, isolatedFloorPerMb: isolated };
       }
       console.log(`longest task containing our work, any page: ${f1(Math.max(...rows.map((r) => r.ours.longestTaskMs)))} ms (target < 50)`);
       console.log(

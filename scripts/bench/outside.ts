@@ -155,6 +155,44 @@ export async function outsideRow(
   };
 }
 
+/** A bare TreeWalker read of every text node of the body, timed in the page: the least any scanner must do. */
+const FLOOR_READ = `(() => {
+  const t0 = performance.now();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  let chars = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) chars += n.data.length;
+  return performance.now() - t0 + chars * 0;
+})()`;
+
+/**
+ * The floor, read cold on a fresh load, in the page's own world and in an
+ * isolated world, where a content script runs. An isolated world keeps its
+ * own wrapper for every node it touches, in a table of its own, so the same
+ * read costs it more than a page script.
+ */
+export async function floorReads(browser: OutsideBrowser, url: string): Promise<{ mainMs: number; isolatedMs: number }> {
+  const read = async (isolated: boolean) => {
+    const page = await browser.context.newPage();
+    try {
+      const cdp = await browser.context.newCDPSession(page);
+      await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
+      let contextId: number | undefined;
+      if (isolated) {
+        const { frameTree } = await cdp.send('Page.getFrameTree');
+        ({ executionContextId: contextId } = await cdp.send('Page.createIsolatedWorld', {
+          frameId: frameTree.frame.id,
+          worldName: 'counterpoint-bench-floor',
+        }));
+      }
+      const out = await cdp.send('Runtime.evaluate', { expression: FLOOR_READ, returnByValue: true, ...(contextId ? { contextId } : {}) });
+      return out.result.value as number;
+    } finally {
+      await page.close();
+    }
+  };
+  return { mainMs: await read(false), isolatedMs: await read(true) };
+}
+
 /** A page left alone after it settled: what we do while nothing changes. */
 export async function idleWindow(ext: OutsideBrowser, url: string, idleMs: number): Promise<Attribution> {
   const page = await ext.context.newPage();
