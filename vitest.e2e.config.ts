@@ -22,7 +22,8 @@ export default defineConfig({
     maxWorkers: 2,
     // Files share their worker's module cache: playwright-core, puppeteer-core
     // and the harness load once per worker instead of once per file (about 45 s
-    // of imports in a run). Sessions and the test site are still per file.
+    // of imports in a run). The test site, and sessions with the default
+    // options, outlive a file too (tests/e2e/fixtures.ts).
     isolate: false,
     // A temporary folder for the browsers' profiles, removed when the run ends.
     globalSetup: ['tests/e2e/harness/global-setup.ts'],

@@ -210,10 +210,15 @@ if (only.has('outside') || only.has('scenarios')) {
         for (const g of generated) {
           const reads = [];
           for (let i = 0; i < RUNS; i++) reads.push(await floorReads(plain, url(g.file)));
-          const ours = rows.find((r) => r.page === g.file)!.ours.profileMs;
-          floors.push({ mb: g.mb, ours, main: median(reads.map((r) => r.mainMs)), isolated: median(reads.map((r) => r.isolatedMs)) });
+          const floor = {
+            mb: g.mb,
+            ours: rows.find((r) => r.page === g.file)!.ours.profileMs,
+            main: median(reads.map((r) => r.mainMs)),
+            isolated: median(reads.map((r) => r.isolatedMs)),
+          };
+          floors.push(floor);
           console.log(
-            `[outside] ${g.file}: floor read ${f1(floors.at(-1)!.main)} ms in the page's world, ${f1(floors.at(-1)!.isolated)} ms in an isolated world; ours ${f1(ours)} ms`,
+            `[outside] ${g.file}: floor read ${f1(floor.main)} ms in the page's world, ${f1(floor.isolated)} ms in an isolated world; ours ${f1(floor.ours)} ms`,
           );
         }
         const fit = (pick: (f: (typeof floors)[number]) => number) => leastSquares(floors.map((f) => ({ x: f.mb, y: pick(f) })));

@@ -67,13 +67,13 @@ async function takeHandedOn(kind: Kind): Promise<{ session: Session; control: Ta
   handedOn.delete(kind);
   try {
     await kept.session.closeTabsBut(kept.control);
+    // Settings too, not only before each test: a file's beforeAll sees them as a new session's.
+    await clearSync(kept.control);
     await kept.control.evaluate(async (indexKey) => {
-      type Area = { get(): Promise<Record<string, unknown>>; remove(keys: string[]): Promise<void>; clear(): Promise<void> };
-      type Api = { storage: { local: Area; sync: Area } };
+      type Api = { storage: { local: { get(): Promise<Record<string, unknown>>; remove(keys: string[]): Promise<void> } } };
       const g = globalThis as unknown as { browser?: Api; chrome?: Api };
-      const api = (g.browser ?? g.chrome)!;
-      await api.storage.sync.clear();
-      await api.storage.local.remove(Object.keys(await api.storage.local.get()).filter((key) => key !== indexKey));
+      const local = (g.browser ?? g.chrome)!.storage.local;
+      await local.remove(Object.keys(await local.get()).filter((key) => key !== indexKey));
     }, TERM_INDEX_KEY);
     kept.session.requests.length = 0;
     return kept;

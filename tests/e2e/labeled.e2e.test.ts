@@ -237,12 +237,15 @@ describe.each(KINDS)('%s', (kind) => {
       Array.from({ length: PAGES_AT_ONCE }, async () => {
         for (let file = queue.shift(); file; file = queue.shift()) {
           const page = new ReaderPage(await browser.session.open(BASE + file));
-          await settle(page, readFileSync(resolve(DIR, file), 'utf8').includes('__labeledReady'));
-          const names = await page.names();
-          const found = await page.tab.evaluate(collect, { names, topics: TOPICS, genres: GENRES });
-          blocks.push(...found.map((b) => ({ ...b, page: file })));
-          for (const [error, n] of count(page.tab.errors)) pageErrors.push(`${file}: ${error}${n > 1 ? ` (×${n})` : ''}`);
-          await page.tab.close();
+          try {
+            await settle(page, readFileSync(resolve(DIR, file), 'utf8').includes('__labeledReady'));
+            const names = await page.names();
+            const found = await page.tab.evaluate(collect, { names, topics: TOPICS, genres: GENRES });
+            blocks.push(...found.map((b) => ({ ...b, page: file })));
+            for (const [error, n] of count(page.tab.errors)) pageErrors.push(`${file}: ${error}${n > 1 ? ` (×${n})` : ''}`);
+          } finally {
+            await page.tab.close();
+          }
         }
       }),
     );
