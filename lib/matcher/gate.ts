@@ -17,7 +17,7 @@
  * term paints nothing.
  */
 import { topicTermForms, type MatcherSpec } from './index';
-import { IGNORABLES } from './tokenize';
+import { IGNORABLES, tokenize } from './tokenize';
 
 export interface Gate {
   /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
@@ -48,22 +48,71 @@ export type TermForms = Readonly<Record<string, readonly (readonly string[])[]>>
  * from it has its forms worked out here.
  */
 export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<string>, published?: TermForms): Gate | null {
-  const root: Node = { end: false, next: new Map() };
+  const trie = new FormTrie();
   for (const topic of spec.topics) {
     if (enabledTopics && !enabledTopics.has(topic.id)) continue;
-    const forms = (published && Object.hasOwn(published, topic.id) ? published[topic.id] : undefined) ?? topicTermForms(topic);
-    for (const norms of forms) {
-      let node = root;
-      for (const norm of norms) {
-        let next = node.next.get(norm);
-        if (!next) node.next.set(norm, (next = { end: false, next: new Map() }));
-        node = next;
-      }
-      node.end = true;
+    trie.addAll((published && Object.hasOwn(published, topic.id) ? published[topic.id] : undefined) ?? topicTermForms(topic));
+  }
+  const pattern = trie.pattern();
+  return pattern ? { pattern } : null;
+}
+
+/**
+ * The same quick test for cues: could a text hold one of the named cues? A
+ * cue's phrases are matched like a term's forms, over lowercase text; the
+ * short all-caps ones the matcher compares as written (AI, GPU) are looked
+ * for as written, so "said" is no sign of "AI". A topic's name (`@deepseek`)
+ * stands for its terms. Only "no" is certain, as with the gate.
+ */
+export interface CueGate {
+  /** Over lowercase text with ignorable characters removed. */
+  readonly lower: RegExp | null;
+  /** Over the text as written, ignorable characters removed. */
+  readonly exact: RegExp | null;
+}
+
+export function compileCueGate(spec: MatcherSpec, names: Iterable<string>): CueGate {
+  const lower = new FormTrie();
+  const exact = new FormTrie();
+  for (const name of names) {
+    if (name.startsWith('@')) {
+      const topic = spec.topics.find((t) => t.id === name.slice(1));
+      if (topic) lower.addAll(topicTermForms(topic));
+      continue;
+    }
+    for (const phrase of spec.cues[name]?.phrases ?? []) {
+      const tokens = tokenize(phrase);
+      if (!tokens.length) continue;
+      // The matcher's own test for a cue it compares as written (compileSteps).
+      if (/^[A-Z0-9]{1,4}$/.test(phrase.trim())) exact.add(tokens.map((t) => t.raw));
+      else lower.add(tokens.map((t) => t.norm));
     }
   }
-  if (!root.next.size) return null;
-  return { pattern: new RegExp(alternation(root)) };
+  return { lower: lower.pattern(), exact: exact.pattern() };
+}
+
+/** Token lists gathered into a trie, written out as one pattern. */
+class FormTrie {
+  private readonly root: Node = { end: false, next: new Map() };
+
+  add(tokens: readonly string[]): void {
+    let node = this.root;
+    for (const token of tokens) {
+      let next = node.next.get(token);
+      if (!next) node.next.set(token, (next = { end: false, next: new Map() }));
+      node = next;
+    }
+    node.end = true;
+  }
+
+  addAll(forms: Iterable<readonly string[]>): void {
+    for (const tokens of forms) this.add(tokens);
+  }
+
+  /** The pattern, or null when nothing was added. */
+  pattern(): RegExp | null {
+    return this.root.next.size ? new RegExp(alternation(this.root)) : null;
+  }
 }
 
 /**
@@ -86,8 +135,10 @@ function escape(token: string): string {
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[σς]/g, '[σς]');
 }
 
-/** Could this text hold a candidate? Only "no" is certain. */
-export function mayMatch(gate: Gate | null, text: string): boolean {
+/** Could this text hold a candidate, or (given `cues`) one of those cues? Only "no" is certain. */
+export function mayMatch(gate: Gate | null, text: string, cues?: CueGate | null): boolean {
   if (!gate || !text) return false;
-  return gate.pattern.test(text.replace(IGNORABLES, '').toLowerCase());
+  const plain = text.replace(IGNORABLES, '');
+  const lower = plain.toLowerCase();
+  return gate.pattern.test(lower) || (!!cues && (!!cues.lower?.test(lower) || !!cues.exact?.test(plain)));
 }

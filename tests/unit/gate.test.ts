@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileGate, compileMatcher, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
+import { compileCueGate, compileGate, compileMatcher, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -122,5 +122,66 @@ describe('compileGate', () => {
     const none = compileGate(spec, new Set());
     expect(none).toBeNull();
     expect(mayMatch(none, 'DeepSeek')).toBe(false);
+  });
+});
+
+describe('compileCueGate', () => {
+  const names = [...matcher.aboutNames];
+  const cueGate = compileCueGate(spec, names);
+  // A gate for cues alone: of the terms, only a phrase no text holds.
+  const noTerm = compileGate(spec, new Set([data.topics[0]!.id]), { [data.topics[0]!.id]: [['\u0001']] });
+
+  it('never says no to a text in which the matcher finds one of its cues (3,000 random texts of the dataset’s own words)', () => {
+    const rnd = random(41);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    const phrases = [
+      ...data.topics.flatMap((t) => t.terms.map((term) => term.text)),
+      ...Object.values(data.cues).flatMap((c) => c.phrases),
+      'the',
+      'said',
+      'price',
+      'farms',
+      '2025',
+    ];
+    const joiners = [' ', ' ', '-', '.', '\u00a0', '\n  ', '', ', ', '’s ', '\u200b', ' \u00ad'];
+    let withCues = 0;
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const parts: string[] = [];
+      for (let k = 1 + Math.floor(rnd() * 5); k > 0; k--) {
+        let phrase = pick(phrases);
+        if (rnd() < 0.2) phrase = phrase.toUpperCase();
+        if (rnd() < 0.2) phrase = phrase.toLowerCase();
+        if (rnd() < 0.1) phrase = phrase.replace(/(\p{L})(\p{L})/u, '$1\u00ad$2');
+        parts.push(phrase, pick(joiners));
+      }
+      const text = parts.join('');
+      const found = scanBlock(matcher, text).cueHits.some((hit) => names.includes(hit.name));
+      if (found) withCues++;
+      if (found) expect(mayMatch(noTerm, text, cueGate), JSON.stringify(text)).toBe(true);
+      else if (!mayMatch(noTerm, text, cueGate)) refused++;
+    }
+    expect(withCues).toBeGreaterThan(1000);
+    expect(refused).toBeGreaterThan(50);
+  });
+
+  it('looks for the short all-caps cues as written, and for the others in any case', () => {
+    const ai = compileCueGate(spec, ['ai']);
+    expect(mayMatch(noTerm, 'The AI race goes on.', ai)).toBe(true);
+    expect(mayMatch(noTerm, 'She said it again, plainly.', ai)).toBe(false);
+    expect(mayMatch(noTerm, 'OPENAI and ANTHROPIC', ai)).toBe(true);
+    expect(mayMatch(noTerm, 'a language-model lab', ai)).toBe(true);
+  });
+
+  it('reads a topic’s name as its terms, and knows only the cues it is given', () => {
+    const deepseek = compileCueGate(spec, ['@deepseek']);
+    expect(mayMatch(noTerm, 'Liang Wenfeng spoke.', deepseek)).toBe(true);
+    expect(mayMatch(noTerm, 'Nvidia chips in short supply.', deepseek)).toBe(false);
+    const none = compileCueGate(spec, []);
+    expect(none.lower).toBeNull();
+    expect(none.exact).toBeNull();
+    expect(mayMatch(noTerm, 'Nvidia chips and AI labs.', none)).toBe(false);
+    // The term gate still answers for the terms.
+    expect(mayMatch(gate, 'DeepSeek', none)).toBe(true);
   });
 });
