@@ -1,6 +1,16 @@
 /** Text collection against a real DOM: what a segment is, and what is never read. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { blockOf, collectSegments, isShown, ShownCache, type Segment } from '../../entrypoints/content/collect';
+import {
+  BatchCollector,
+  blockOf,
+  collectSegments,
+  isShown,
+  segmentAt,
+  ShownCache,
+  type Pruner,
+  type Segment,
+  type Verdict,
+} from '../../entrypoints/content/collect';
 
 afterEach(() => {
   document.body.innerHTML = '';
@@ -112,5 +122,74 @@ describe('blockOf', () => {
     root.innerHTML = 'direct <i>text</i>';
     expect(blockOf(root.firstChild!)).toBe(root);
     expect(blockOf(root.querySelector('i')!.firstChild!)).toBe(root);
+  });
+});
+
+describe('a pruned walk', () => {
+  /** Walks the body, asking `verdicts` (by id; 'read' for the rest) from the start, `budget` nodes at a time, calling `paused` at each pause. */
+  function walk(verdicts: Record<string, Verdict>, budget = Infinity, paused?: () => void) {
+    const asked: string[] = [];
+    const roots: ShadowRoot[] = [];
+    const pruner: Pruner = (el) => {
+      asked.push(el.id || el.localName);
+      return verdicts[el.id] ?? 'read';
+    };
+    const collector = new BatchCollector(
+      document.body,
+      (root) => roots.push(root),
+      [document.getElementById('ours')].filter((x) => x !== null),
+      32_768,
+    );
+    collector.prune(pruner);
+    const texts: string[] = [];
+    for (let batch = collector.next(budget); batch !== undefined; batch = collector.next(budget)) {
+      if (batch) for (let i = 0; i < batch.starts.length; i++) texts.push(segmentAt(batch, i).text);
+      else paused?.();
+    }
+    return { texts, asked, roots };
+  }
+
+  it('reads only the blocks its pruner lets through, asks inside those it goes into, and keeps every block boundary', () => {
+    document.body.innerHTML = `
+      <div id="a"><p>one</p><p>two</p></div>tail text<div id="b"><p>DeepSeek</p></div>
+      <section id="c"><p id="c1">four <b>five</b></p><div id="c2"><p>six</p></div></section>
+      <div id="d">start <p id="gone">gone</p> end</div>`;
+    const { texts, asked } = walk({ b: 'skip', c: 'ask', d: 'ask', gone: 'skip' });
+    expect(texts.map((t) => t.trim())).toEqual(['one', 'two', 'tail text', 'four five', 'six', 'start', 'end']);
+    // Nothing is asked inside a block that is read; everything non-inline is asked inside one that is asked.
+    expect(asked).toEqual(['a', 'b', 'c', 'c1', 'c2', 'd', 'gone']);
+  });
+
+  it('still reports the open shadow roots in a skipped block, but none inside an element a walk never enters or our own', () => {
+    document.body.innerHTML = `
+      <div id="s"><div><span id="h1"></span></div><div aria-hidden="true"><span id="h2"></span></div><div contenteditable="true"><p id="h3"></p></div><svg><g></g></svg></div>
+      <div id="ours"><div id="h4"></div></div><p>after</p>`;
+    const attach = (id: string) => {
+      const root = document.getElementById(id)!.attachShadow({ mode: 'open' });
+      root.innerHTML = `<p>${id}</p>`;
+      return root;
+    };
+    const [h1] = ['h1', 'h2', 'h3', 'h4'].map(attach);
+    const { texts, roots } = walk({ s: 'skip' });
+    expect(roots).toEqual([h1]);
+    expect(texts).toEqual(['after']);
+  });
+
+  it('goes on after a skipped block when the page changed it while the walk was paused inside it', () => {
+    const spans = Array.from({ length: 40 }, () => '<span></span>').join('');
+    document.body.innerHTML = `<div id="s">${spans}<div>${spans}</div></div><p id="next">removed</p><p>after</p><div id="h"></div><div id="t">${spans}</div><p>last</p>`;
+    const root = document.getElementById('h')!.attachShadow({ mode: 'open' });
+    let pauses = 0;
+    const { texts, roots } = walk({ s: 'skip', t: 'skip' }, 8, () => {
+      // While inside #s: the element the skip would have stopped at goes away, and #t grows.
+      if (++pauses === 2) {
+        document.getElementById('next')!.remove();
+        document.getElementById('t')!.insertAdjacentHTML('beforeend', '<p>DeepSeek</p>');
+      }
+    });
+    expect(pauses).toBeGreaterThan(8);
+    expect(texts).toEqual(['after', 'last']);
+    // Met once, by the walk after the skip: the skip did not run on past its block.
+    expect(roots).toEqual([root]);
   });
 });
