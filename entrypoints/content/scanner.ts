@@ -21,6 +21,7 @@
  */
 import {
   ABOUT_HITS,
+  compileCueGate,
   compileGate,
   CueHitCollector,
   compileSteps,
@@ -31,7 +32,10 @@ import {
   type BlockScan,
   type Candidate,
   type CompiledMatcher,
+  type CueGate,
   type CueHit,
+  type MatcherSpec,
+  mayMatch,
   type PageContext,
 } from '@/lib/matcher';
 import { sentenceAround } from '@/lib/cards';
@@ -49,8 +53,10 @@ import {
   segmentIndex,
   ShownCache,
   type Block,
+  type Pruner,
   type Segment,
   type TextBatch,
+  walkedText,
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
@@ -77,6 +83,28 @@ const FIRST_BATCH_CHARS = 2_048;
  * the benchmark machine) would be a long task of its own.
  */
 const GATE_MAX_BYTES = 4_000_000;
+/**
+ * A pruned walk (see `pruner`) reads the text of a block that may hold a
+ * term whole when it is at most this long, and asks of the blocks inside a
+ * longer one.
+ */
+const ASK_CHARS = 2_048;
+/** The text of a block longer than this is not put to the gates: the walk goes in and asks of its blocks. */
+const TEST_MAX_CHARS = 65_536;
+/**
+ * A walk starts asking of blocks once it has read this much text. On news
+ * pages of ordinary size, asking from the start cost more than it saved: in
+ * Chromium the asking took 31-39 ms of our time on two of the benchmark's
+ * real pages (reading the text of nested blocks, building the cue gate as
+ * the page's topics came in), where the whole walk had taken 6-7 ms.
+ */
+const PRUNE_AFTER_CHARS = 262_144;
+/**
+ * A pruned walk reads the text of the blocks it asks of natively, and the
+ * text of nested blocks more than once: at most this many times the page's
+ * size (or a megabyte) in all, after which it reads every block it meets.
+ */
+const PRUNE_READ_FACTOR = 4;
 
 /** The size of the page's HTML as served (0 when the browser does not say). */
 function servedBytes(doc: Document): number {
@@ -146,6 +174,8 @@ export interface ScannerOptions {
   isOwnUi?: (node: Node) => boolean;
   /** Our own elements in the page (the card's host), left out of every walk. */
   ownElements?: () => Iterable<Element>;
+  /** How much text a walk reads before it starts asking of blocks (PRUNE_AFTER_CHARS; tests set 0 or Infinity). */
+  pruneAfterChars?: number;
 }
 
 export class Scanner {
@@ -153,6 +183,14 @@ export class Scanner {
   /** The quick test that text holds no term (undefined until first needed after `configure`). */
   private gate: Gate | null | undefined;
   private gateFor: (() => Gate | null) | null = null;
+  /** What the matcher was configured with, for the cue gate of a pruned walk. */
+  private spec: MatcherSpec | null = null;
+  private enabled: ReadonlySet<string> = new Set();
+  /**
+   * The cue gate for the cues the page is not yet known to be about, built
+   * when `pageAbout` had `aboutSize` names (it only grows between resets).
+   */
+  private cueGate: { aboutSize: number; gate: CueGate } | null = null;
   /**
    * True while the page, at its last page-wide pass, held no term: nothing
    * was walked or matched. Text added later is asked the same; if it may
@@ -236,6 +274,9 @@ export class Scanner {
     // a page that holds no term.
     this.compile = () => compileSteps(index.spec, enabled);
     this.gate = undefined;
+    this.spec = index.spec;
+    this.enabled = enabled;
+    this.cueGate = null;
     // The forms the index carries, when the same matcher code worked them out.
     this.gateFor = () => compileGate(index.spec, enabled, index.forms?.build === MATCHER_BUILD ? index.forms.byTopic : undefined);
     this.epoch++;
@@ -480,6 +521,9 @@ export class Scanner {
   private async scanRoots(roots: Node[], epoch: number, full: boolean): Promise<boolean> {
     const matcher = this.matcher!;
     const slice = new Slice();
+    let collected = 0;
+    const pruneAfter = this.options.pruneAfterChars ?? PRUNE_AFTER_CHARS;
+    let pruner: Pruner | null = pruneAfter <= 0 ? this.pruner() : null;
     const pause = async () => {
       if (!slice.spent()) return true;
       await slice.maybeYield();
@@ -500,7 +544,9 @@ export class Scanner {
       // with mentions is scanned, resolved and kept at once, and 8 kB of it
       // took 30-45 ms (traced) where 8 kB of plain text takes a few.
       const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], FIRST_BATCH_CHARS);
+      if (pruner) collector.prune(pruner);
       for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
+        if (batch && !pruner && (collected += batch.text.length) >= pruneAfter && (pruner = this.pruner())) collector.prune(pruner);
         if (batch && batch.text.length > WINDOW * 2) {
           if (!(await this.addHugeBatch(matcher, batch, pause))) return this.abandon(slice);
         } else if (batch) {
@@ -514,6 +560,51 @@ export class Scanner {
     this.inOrder = false;
     slice.end();
     return true;
+  }
+
+  /**
+   * Decides which blocks of a walk are read: a block whose text (read
+   * natively, `walkedText`) can hold no term, and no cue of those the page is
+   * not yet known to be about, adds nothing a walk of it would find. Its text
+   * is not walked, split or matched; only its elements are visited, for the
+   * open shadow roots among them. Most of a page's text is such (navigation,
+   * comments, the rest of a feed), and on the benchmark's generated pages
+   * six paragraphs in seven.
+   *
+   * The cues matter because rules look past their paragraph: the page's cues
+   * and what it is about (ABOUT_HITS, headings) decide ambiguous terms
+   * elsewhere. Once the page is about a cue, more of it changes nothing;
+   * until then, a block that may hold one is read.
+   */
+  private pruner(): Pruner | null {
+    const gate = (this.gate ??= this.gateFor?.() ?? null);
+    if (!gate) return null;
+    const budget = PRUNE_READ_FACTOR * Math.max(servedBytes(this.doc), 1_000_000);
+    let read = 0;
+    return (el) => {
+      if (read > budget) return 'read';
+      // An only child holds about all of its parent's text: go in without reading it again.
+      if (!el.previousElementSibling && !el.nextElementSibling) return 'ask';
+      const text = walkedText(el);
+      read += text.length;
+      if (text.length > TEST_MAX_CHARS) return 'ask';
+      const cues = this.neededCues();
+      if (!cues) return 'read';
+      if (!mayMatch(gate, text, cues)) return 'skip';
+      return text.length > ASK_CHARS ? 'ask' : 'read';
+    };
+  }
+
+  /** The cue gate for the cues that could still change what the page is about (null before the matcher is built). */
+  private neededCues(): CueGate | null {
+    const matcher = this.matcher;
+    if (!matcher || !this.spec) return null;
+    if (this.cueGate?.aboutSize !== this.pageAbout.size) {
+      // A topic's own name stands for its terms, which the term gate looks for already when the topic is on.
+      const needed = [...matcher.aboutNames].filter((name) => !this.pageAbout.has(name) && !(name.startsWith('@') && this.enabled.has(name.slice(1))));
+      this.cueGate = { aboutSize: this.pageAbout.size, gate: compileCueGate(this.spec, needed) };
+    }
+    return this.cueGate.gate;
   }
 
   private abandon(slice: Slice): false {
@@ -805,6 +896,7 @@ export class Scanner {
     this.byNode.clear();
     this.pageCues.clear();
     this.pageAbout.clear();
+    this.cueGate = null;
     this.cueCounts.clear();
     this.overflow = {};
     this.retained = 0;

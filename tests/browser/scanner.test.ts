@@ -49,9 +49,9 @@ async function settled(s: Scanner): Promise<string[]> {
   return s.findings().findings.map((f) => f.text);
 }
 
-async function start(html: string): Promise<Scanner> {
+async function start(html: string, options: ScannerOptions = {}): Promise<Scanner> {
   document.body.innerHTML = html;
-  const s = createScanner();
+  const s = createScanner(options);
   await s.configure(index, allTopics);
   return s;
 }
@@ -230,5 +230,57 @@ describe('incremental updates', () => {
     expect(f.total).toBe(700);
     expect(f.findings.length).toBe(500);
     expect(s.capped).toBe(true);
+  });
+});
+
+describe('a pruned walk', () => {
+  const pages = import.meta.glob('../fixtures/{labeled,hostile,card-choice}/*.html', { query: '?raw', import: 'default', eager: true }) as Record<
+    string,
+    string
+  >;
+  const filler = (n: number) =>
+    Array.from({ length: n }, (_, i) => `<div><p>Residents said the new bridge had cut their commute, item ${i}.</p></div>`).join('');
+
+  async function found(html: string, pruneAfterChars: number) {
+    const s = await start(html, { pruneAfterChars });
+    await settled(s);
+    const { findings, byTopic, total } = s.findings();
+    s.stop();
+    return { texts: findings.map((f) => `${f.topicId}: ${f.text} | ${f.sentence}`), byTopic, total };
+  }
+
+  it('finds what a full walk finds, on every fixture page', async () => {
+    let mentions = 0;
+    for (const [name, html] of Object.entries(pages)) {
+      const body = html.replace(/<script\b[\s\S]*?<\/script>/gi, '');
+      const full = await found(body, Infinity);
+      expect(await found(body, 0), name).toEqual(full);
+      mentions += full.total;
+    }
+    expect(Object.keys(pages).length).toBeGreaterThan(20);
+    expect(mentions).toBeGreaterThan(300);
+  });
+
+  it('still counts the cues of paragraphs that hold no term: what the page needs, and what it is about', async () => {
+    // "export controls" takes its required cue ("chips") from anywhere on the page…
+    const needs = `<p>The new export controls took effect on Monday.</p>${filler(20)}<div><p>Nvidia sells the chips.</p></div>`;
+    // …unless the page is about a veto (arms, three times over) and not about chips.
+    const vetoed = `${needs}${filler(5)}<div><p>More weapons went out.</p></div>${filler(5)}<div><p>The munitions left.</p></div><div><p>Artillery too.</p></div>`;
+    for (const pruneAfterChars of [0, Infinity]) {
+      expect(
+        (await found(needs, pruneAfterChars)).texts.map((t) => t.split(' | ')[0]),
+        String(pruneAfterChars),
+      ).toEqual(['export-controls: export controls']);
+      expect((await found(vetoed, pruneAfterChars)).total, String(pruneAfterChars)).toBe(0);
+    }
+  });
+
+  it('finds a term in a shadow root whose host sits in a paragraph it skips, in its first pass', async () => {
+    document.title = '';
+    const s = createScanner({ pruneAfterChars: 0 });
+    document.body.innerHTML = `<p>DeepSeek outside.</p>${filler(10)}<div><p>No term here <span id="host"></span>.</p></div>`;
+    document.getElementById('host')!.attachShadow({ mode: 'open' }).innerHTML = '<b>DeepSeek inside.</b>';
+    await s.configure(index, allTopics);
+    expect(s.findings().findings.map((f) => f.sentence)).toEqual(['DeepSeek outside.', 'DeepSeek inside.']);
   });
 });
