@@ -192,12 +192,6 @@ export function segmentIndex(batch: TextBatch, offset: number): number {
 export type Verdict = 'read' | 'skip' | 'ask';
 export type Pruner = (el: Element) => Verdict;
 
-/** A block the walk went into: until it meets `end` (the first node past the block), blocks are asked or not. */
-interface Frame {
-  end: Node | null;
-  asking: boolean;
-}
-
 /**
  * Walks `root` in document order and hands out batches of segments of about
  * `maxChars` characters. Open shadow roots met on the way are reported
@@ -223,12 +217,11 @@ export class BatchCollector {
   private readonly walker: TreeWalker;
   private readonly ours: Set<Element>;
   private node: Node | null;
-  /** Blocks the walk is inside of that were asked; the innermost last. */
-  private readonly frames: Frame[] = [];
-  /** Whether blocks met now are asked: the innermost frame's answer, or the pruner's presence at the top. */
-  private asking = false;
   /** Decides, block by block, which parts of the tree are read at all (none: all are). */
   private pruner: Pruner | null = null;
+  /** Inside a block the pruner let through whole: nothing is asked until the walk meets `readUntil`, the first node past it. */
+  private reading = false;
+  private readUntil: Node | null = null;
   /** The walk of a skipped block's elements, for its shadow roots, and the block. */
   private skip: { walk: BatchCollector; block: Element } | null = null;
   private batch = emptyBatch();
@@ -255,12 +248,13 @@ export class BatchCollector {
     /** Where a batch ends (at the first segment boundary past it); may change between batches. */
     public maxChars = 32_768,
     /** Visit elements only, for the shadow roots among them: no text is read and no batch is made. */
-    elementsOnly = false,
+    private readonly elementsOnly = false,
   ) {
     this.ours = new Set(also);
     const doc = root.ownerDocument ?? (root as Document);
     this.walker = doc.createTreeWalker(root, elementsOnly ? NodeFilter.SHOW_ELEMENT : NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
-    const excluded = root.nodeType === 1 && (this.ours.has(root as Element) || insideSkipped(root));
+    // (A walk of elements asks of each shadow root's host instead.)
+    const excluded = root.nodeType === 1 && (this.ours.has(root as Element) || (!elementsOnly && insideSkipped(root)));
     this.node = excluded ? null : this.walker.nextNode();
   }
 
@@ -271,7 +265,6 @@ export class BatchCollector {
    */
   prune(pruner: Pruner): void {
     this.pruner = pruner;
-    if (!this.frames.length) this.asking = true;
   }
 
   /**
@@ -281,7 +274,7 @@ export class BatchCollector {
    * undefined).
    */
   next(budget = 256): TextBatch | null | undefined {
-    const { walker, ours, frames } = this;
+    const { walker, ours } = this;
     let node = this.node;
     let boundary = this.boundary;
     for (let visited = 0; node;) {
@@ -302,32 +295,32 @@ export class BatchCollector {
         node = nextOutside(walker, this.root);
         continue;
       }
-      if (frames.length && node === frames[frames.length - 1]!.end) {
-        // Past the block a frame was for (blocks that end together share their end).
-        while (frames.length && node === frames[frames.length - 1]!.end) frames.pop();
-        this.asking = frames.length ? frames[frames.length - 1]!.asking : this.pruner !== null;
-      }
+      if (this.reading && node === this.readUntil) this.reading = false;
       if (node.nodeType === 1) {
         const el = node as Element;
         const name = el.localName;
         const inline = INLINE_TAGS.has(name);
         if (!inline) boundary = true;
-        if (SKIP_TAGS.has(name) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES)) || ours.has(el)) {
+        // A walk of elements alone, for shadow roots, steps over skipped tags
+        // (an SVG icon's paths) but asks a root's host whether a skipped
+        // element holds it, which costs less than asking each element for
+        // its attributes.
+        if (SKIP_TAGS.has(name) || ours.has(el) || (!this.elementsOnly && el.hasAttributes() && el.matches(SKIP_ATTRIBUTES))) {
           node = nextOutside(walker, this.root);
           continue;
         }
-        if (el.shadowRoot) this.onShadowRoot(el.shadowRoot);
-        if (this.asking && !inline) {
-          const verdict = this.pruner!(el);
+        const shadow = el.shadowRoot;
+        if (shadow && !(this.elementsOnly && insideSkipped(el))) this.onShadowRoot(shadow);
+        if (this.pruner && !this.reading && !inline) {
+          const verdict = this.pruner(el);
           if (verdict === 'skip') {
             this.skip = { walk: new BatchCollector(el, this.onShadowRoot, ours, 0, true), block: el };
             continue;
           }
-          node = walker.nextNode();
-          // The first node past the block: the node after its last descendant.
-          frames.push({ end: this.after(el), asking: verdict === 'ask' });
-          this.asking = verdict === 'ask';
-          continue;
+          if (verdict === 'read') {
+            this.reading = true;
+            this.readUntil = this.after(el);
+          }
         }
         node = walker.nextNode();
         continue;
@@ -374,13 +367,10 @@ export class BatchCollector {
     return this.finish() ?? undefined;
   }
 
-  /** The node the walk meets after `el`'s subtree (null at the end of the walk). Leaves the walker on `el`'s first child, as nextNode would. */
+  /** The node the walk meets after `el`'s subtree (null at the end of the walk); the walker stays on `el`. */
   private after(el: Element): Node | null {
-    const walker = this.walker;
-    const inside = walker.currentNode;
-    walker.currentNode = el;
-    const end = nextOutside(walker, this.root);
-    walker.currentNode = inside;
+    const end = nextOutside(this.walker, this.root);
+    this.walker.currentNode = el;
     return end;
   }
 

@@ -96,7 +96,7 @@ const TEST_MAX_CHARS = 65_536;
  * pages of ordinary size, asking from the start cost more than it saved: in
  * Chromium the asking took 31-39 ms of our time on two of the benchmark's
  * real pages (reading the text of nested blocks, building the cue gate as
- * the page's topics came in), where the whole walk had taken 6-7 ms.
+ * the page's topics came in), where the whole walk had taken about 6 ms.
  */
 const PRUNE_AFTER_CHARS = 262_144;
 /**
