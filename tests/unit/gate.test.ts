@@ -24,6 +24,31 @@ function random(seed: number): () => number {
   };
 }
 
+/**
+ * Texts of the dataset's own words (terms, cue phrases and `extra`), joined
+ * the ways a page may join them, some in upper or lower case, some with a
+ * soft hyphen inside a word: the same `count` texts for the same seed.
+ */
+function randomTexts(seed: number, count: number, extra: string[], maxParts: number): string[] {
+  const rnd = random(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const phrases = [...data.topics.flatMap((t) => t.terms.map((term) => term.text)), ...Object.values(data.cues).flatMap((c) => c.phrases), ...extra];
+  const joiners = [' ', ' ', '-', '.', '\u00a0', '\n  ', '', ', ', '’s ', '\u200b', ' \u00ad'];
+  const texts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const parts: string[] = [];
+    for (let k = 1 + Math.floor(rnd() * maxParts); k > 0; k--) {
+      let phrase = pick(phrases);
+      if (rnd() < 0.2) phrase = phrase.toUpperCase();
+      else if (rnd() < 0.1) phrase = phrase.toLowerCase();
+      if (rnd() < 0.1) phrase = phrase.replace(/(\p{L})(\p{L})/u, '$1\u00ad$2');
+      parts.push(phrase, pick(joiners));
+    }
+    texts.push(parts.join(''));
+  }
+  return texts;
+}
+
 describe('compileGate', () => {
   it('builds the same pattern from the forms an index carries as from the terms, for every set of topics', () => {
     const ids = data.topics.map((t) => t.id);
@@ -53,29 +78,9 @@ describe('compileGate', () => {
   });
 
   it('never says no to a text in which the matcher finds a candidate (3,000 random texts of the dataset’s own words)', () => {
-    const rnd = random(14);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const phrases = [
-      ...data.topics.flatMap((t) => t.terms.map((term) => term.text)),
-      ...Object.values(data.cues).flatMap((c) => c.phrases),
-      'the',
-      'said on Monday',
-      'again',
-      'model',
-      '2025',
-    ];
-    const joiners = [' ', ' ', '-', '.', '\u00a0', '\n  ', '', ', ', '’s ', '\u200b', ' \u00ad'];
     let withCandidates = 0;
     let refused = 0;
-    for (let i = 0; i < 3000; i++) {
-      const parts: string[] = [];
-      for (let k = 1 + Math.floor(rnd() * 6); k > 0; k--) {
-        let phrase = pick(phrases);
-        if (rnd() < 0.2) phrase = phrase.toUpperCase();
-        if (rnd() < 0.1) phrase = phrase.replace(/(\p{L})(\p{L})/u, '$1\u00ad$2');
-        parts.push(phrase, pick(joiners));
-      }
-      const text = parts.join('');
+    for (const text of randomTexts(14, 3000, ['the', 'said on Monday', 'again', 'model', '2025'], 6)) {
       const found = scanBlock(matcher, text).candidates.length > 0;
       if (found) withCandidates++;
       if (found) expect(mayMatch(gate, text), JSON.stringify(text)).toBe(true);
@@ -132,30 +137,9 @@ describe('compileCueGate', () => {
   const noTerm = compileGate(spec, new Set([data.topics[0]!.id]), { [data.topics[0]!.id]: [['\u0001']] });
 
   it('never says no to a text in which the matcher finds one of its cues (3,000 random texts of the dataset’s own words)', () => {
-    const rnd = random(41);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-    const phrases = [
-      ...data.topics.flatMap((t) => t.terms.map((term) => term.text)),
-      ...Object.values(data.cues).flatMap((c) => c.phrases),
-      'the',
-      'said',
-      'price',
-      'farms',
-      '2025',
-    ];
-    const joiners = [' ', ' ', '-', '.', '\u00a0', '\n  ', '', ', ', '’s ', '\u200b', ' \u00ad'];
     let withCues = 0;
     let refused = 0;
-    for (let i = 0; i < 3000; i++) {
-      const parts: string[] = [];
-      for (let k = 1 + Math.floor(rnd() * 5); k > 0; k--) {
-        let phrase = pick(phrases);
-        if (rnd() < 0.2) phrase = phrase.toUpperCase();
-        if (rnd() < 0.2) phrase = phrase.toLowerCase();
-        if (rnd() < 0.1) phrase = phrase.replace(/(\p{L})(\p{L})/u, '$1\u00ad$2');
-        parts.push(phrase, pick(joiners));
-      }
-      const text = parts.join('');
+    for (const text of randomTexts(41, 3000, ['the', 'said', 'price', 'farms', '2025'], 5)) {
       const found = scanBlock(matcher, text).cueHits.some((hit) => names.includes(hit.name));
       if (found) withCues++;
       if (found) expect(mayMatch(noTerm, text, cueGate), JSON.stringify(text)).toBe(true);
