@@ -241,9 +241,10 @@ describe('a pruned walk', () => {
   const filler = (n: number) =>
     Array.from({ length: n }, (_, i) => `<div><p>Residents said the new bridge had cut their commute, item ${i}.</p></div>`).join('');
 
+  /** What a scanner finds once its first pass is done (`configure` resolves then). */
   async function found(html: string, pruneAfterChars: number) {
     const s = await start(html, { pruneAfterChars });
-    await settled(s);
+    await s.idle();
     const { findings, byTopic, total } = s.findings();
     s.stop();
     return { texts: findings.map((f) => `${f.topicId}: ${f.text} | ${f.sentence}`), byTopic, total };
