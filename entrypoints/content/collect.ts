@@ -210,8 +210,9 @@ export type Pruner = (el: Element) => Verdict;
  * reads only what the answer lets through: blocks whose text cannot matter
  * are visited for their elements alone, no text node of theirs is touched.
  * Each node a content script touches costs it a wrapper of its own, in a
- * table of its world's (and the garbage collector's work to drop it), so a
- * walk of the elements costs about a third of a walk of everything.
+ * table of its world's (and the garbage collector's work to drop it); a
+ * paragraph of the benchmark's generated pages has about 9 elements and 24
+ * nodes in all.
  */
 export class BatchCollector {
   private readonly walker: TreeWalker;

@@ -17,7 +17,7 @@
  * term paints nothing.
  */
 import { topicTermForms, type MatcherSpec } from './index';
-import { IGNORABLES, tokenize } from './tokenize';
+import { IGNORABLES, isAcronym, tokenize } from './tokenize';
 
 export interface Gate {
   /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
@@ -83,8 +83,7 @@ export function compileCueGate(spec: MatcherSpec, names: Iterable<string>): CueG
     for (const phrase of spec.cues[name]?.phrases ?? []) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
-      // The matcher's own test for a cue it compares as written (compileSteps).
-      if (/^[A-Z0-9]{1,4}$/.test(phrase.trim())) exact.add(tokens.map((t) => t.raw));
+      if (isAcronym(phrase)) exact.add(tokens.map((t) => t.raw));
       else lower.add(tokens.map((t) => t.norm));
     }
   }

@@ -9,7 +9,7 @@
  */
 import type { CueSet, Topic } from '../dataset/schema';
 import { inflections } from './inflect';
-import { J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
+import { isAcronym, J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
 export { compileCueGate, compileGate, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
@@ -206,8 +206,7 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
     for (const phrase of set.phrases) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
-      // Short all-caps cues (AI, LLM, GPU) are acronyms: "ai" or "Gpu" in running text are not them.
-      const exact = /^[A-Z0-9]{1,4}$/.test(phrase.trim()) ? tokens.map((t) => t.raw) : undefined;
+      const exact = isAcronym(phrase) ? tokens.map((t) => t.raw) : undefined;
       insert(
         root,
         tokens.map((t) => t.norm),

@@ -243,6 +243,11 @@ const ASCII = new Uint8Array(128).map((_, code) => {
 /** Characters dropped inside a word: soft hyphen, zero-width space and joiners, word joiner, BOM. */
 export const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 
+/** Is a phrase a short all-caps cue (AI, LLM, GPU)? Those are matched as written: "ai" or "Gpu" in running text are not them. */
+export function isAcronym(phrase: string): boolean {
+  return /^[A-Z0-9]{1,4}$/.test(phrase.trim());
+}
+
 /** The raw text of token k (ignorable characters removed). */
 export function tokenRaw(text: string, t: TokenArrays, k: number): string {
   const raw = text.slice(t.starts[k], t.ends[k]);
