@@ -127,19 +127,11 @@ export class Sections {
   }
 }
 
-/** Does range `a` start before range `b` in document order? */
-function startsBefore(a: AbstractRange, b: AbstractRange): boolean {
-  if (a.startContainer === b.startContainer) return a.startOffset < b.startOffset;
-  return (b.startContainer.compareDocumentPosition(a.startContainer) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
-}
-
 export class Painter {
   private readonly entries = new Map<string, Entry>();
   /** Per topic: the first mention in each section, drawn over the faint full highlight. */
   private readonly emphasis = new Map<string, Entry>();
   private readonly sections = new Sections();
-  /** Per topic, per section: its painted ranges, and which of them is first. */
-  private readonly bySection = new Map<string, Map<Node, { ranges: Set<AbstractRange>; first: AbstractRange | null }>>();
   private readonly sectionOfRange = new WeakMap<AbstractRange, Node>();
   private markEvery = false;
   private readonly flashName: string;
@@ -260,7 +252,8 @@ export class Painter {
     if (!this.styledRoots.has(this.doc)) this.styleRoot(this.doc);
     entry.ranges.add(range);
     this.put(entry.highlight, range, true);
-    this.addToSection(topicId, range);
+    // Looked up now, in the pass's slices; `emphasize` only reads it.
+    if (!this.sectionOfRange.has(range)) this.sectionOfRange.set(range, this.sections.of(range.startContainer));
   }
 
   remove(topicId: string, range: AbstractRange): void {
@@ -268,13 +261,14 @@ export class Painter {
     if (!entry) return;
     entry.ranges.delete(range);
     this.put(entry.highlight, range, false);
-    this.removeFromSection(topicId, range);
+    const emphasis = this.emphasis.get(topicId);
+    if (emphasis?.ranges.delete(range)) this.put(emphasis.highlight, range, false);
   }
 
   /**
    * Holds changes to the registered highlights until `release`, for a paint
-   * pass that yields between slices; `owns`, `isFirst` and the painted
-   * ranges are up to date meanwhile. Does nothing where holding does not
+   * pass that yields between slices; `owns` and the painted ranges are
+   * up to date meanwhile. Does nothing where holding does not
    * pay (HOLD_CHANGES).
    */
   hold(): void {
@@ -314,40 +308,30 @@ export class Painter {
     return this.emphasis.get(topicId)?.ranges.has(range) ?? false;
   }
 
-  private addToSection(topicId: string, range: AbstractRange): void {
-    const key = this.sections.of(range.startContainer);
-    this.sectionOfRange.set(range, key);
-    let topic = this.bySection.get(topicId);
-    if (!topic) this.bySection.set(topicId, (topic = new Map()));
-    let section = topic.get(key);
-    if (!section) topic.set(key, (section = { ranges: new Set(), first: null }));
-    section.ranges.add(range);
-    if (!section.first || startsBefore(range, section.first)) this.setFirst(topicId, section, range);
-  }
-
-  private removeFromSection(topicId: string, range: AbstractRange): void {
-    const key = this.sectionOfRange.get(range);
-    const topic = this.bySection.get(topicId);
-    const section = key && topic?.get(key);
-    if (!key || !topic || !section) return;
-    section.ranges.delete(range);
-    if (!section.ranges.size) topic.delete(key);
-    if (section.first !== range) return;
-    let next: AbstractRange | null = null;
-    for (const r of section.ranges) if (!next || startsBefore(r, next)) next = r;
-    this.setFirst(topicId, section, next);
-  }
-
-  private setFirst(topicId: string, section: { first: AbstractRange | null }, range: AbstractRange | null): void {
-    const entry = this.emphasisEntry(topicId);
-    if (section.first) {
-      entry.ranges.delete(section.first);
-      this.put(entry.highlight, section.first, false);
+  /**
+   * Draws the first painted mention of each topic in each section over the
+   * faint highlight. `painted`: every painted range, in document order (the
+   * scanner's order, so no two positions are compared in the DOM: on a page
+   * without headings, where one section holds thousands of ranges, comparing
+   * each with its section's first made painting quadratic).
+   */
+  emphasize(painted: Iterable<{ readonly topicId: string; readonly range: AbstractRange }>): void {
+    const firsts = new Map<string, Set<AbstractRange>>([...this.emphasis.keys()].map((topicId) => [topicId, new Set()]));
+    const seen = new Map<string, Set<Node>>();
+    for (const { topicId, range } of painted) {
+      const key = this.sectionOfRange.get(range)!;
+      let sections = seen.get(topicId);
+      if (!sections) seen.set(topicId, (sections = new Set()));
+      if (sections.has(key)) continue;
+      sections.add(key);
+      let ranges = firsts.get(topicId);
+      if (!ranges) firsts.set(topicId, (ranges = new Set()));
+      ranges.add(range);
     }
-    section.first = range;
-    if (range) {
-      entry.ranges.add(range);
-      this.put(entry.highlight, range, true);
+    for (const [topicId, ranges] of firsts) {
+      const entry = this.emphasisEntry(topicId);
+      for (const range of entry.ranges) if (!ranges.has(range) && entry.ranges.delete(range)) this.put(entry.highlight, range, false);
+      for (const range of ranges) if (!entry.ranges.has(range) && entry.ranges.add(range)) this.put(entry.highlight, range, true);
     }
   }
 
@@ -412,7 +396,6 @@ export class Painter {
 
   destroy(): void {
     this.held = null;
-    this.bySection.clear();
     for (const entry of [...this.entries.values(), ...this.emphasis.values()]) {
       entry.highlight.clear();
       if (CSS.highlights.get(entry.name) === entry.highlight) CSS.highlights.delete(entry.name);

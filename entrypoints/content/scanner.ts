@@ -941,6 +941,8 @@ export class Scanner {
         }
       }
     } finally {
+      // After removals and adds, so a section's first goes to its next painted mention.
+      this.painter.emphasize([...wanted].filter((m) => this.painted.has(m)));
       this.painter.release();
       slice.end();
     }

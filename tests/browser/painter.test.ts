@@ -78,10 +78,9 @@ describe('Painter', () => {
       p.setStyles({}, false);
       expect(writes, 'nothing painted, no stylesheet').toHaveLength(0);
       // Every topic, first mentions and repeats: the sheet is written on the first.
-      for (const topic of topicIds) {
-        p.add(topic, rangeOver(`${topic} one`));
-        p.add(topic, rangeOver(`${topic} two`));
-      }
+      const painted = topicIds.flatMap((topic) => [rangeOver(`${topic} one`), rangeOver(`${topic} two`)].map((range) => ({ topicId: topic, range })));
+      for (const { topicId, range } of painted) p.add(topicId, range);
+      p.emphasize(painted);
       expect(writes).toHaveLength(1);
       const looks = () => {
         for (const topic of topicIds) {
@@ -224,6 +223,7 @@ describe('Painter', () => {
     const p = painter();
     const kept = rangeOver('DeepSeek kept');
     p.add('deepseek', kept);
+    p.emphasize([{ topicId: 'deepseek', range: kept }]);
     const name = p.names().deepseek!;
     const full = CSS.highlights.get(name)!;
     const firsts = CSS.highlights.get(p.emphasisNames().deepseek!)!;
@@ -232,6 +232,7 @@ describe('Painter', () => {
     const added = [rangeOver('DeepSeek one'), rangeOver('DeepSeek two'), rangeOver('DeepSeek three')];
     for (const r of added) p.add('deepseek', r);
     p.remove('deepseek', kept);
+    p.emphasize(added.map((range) => ({ topicId: 'deepseek', range })));
     // Our own books are current (hover trusts them); the page's registry is not touched yet.
     expect(added.every((r) => p.owns(r))).toBe(true);
     expect(p.owns(kept)).toBe(false);
@@ -279,7 +280,7 @@ describe('Painter', () => {
     expect(ourRules()).not.toContain(name);
   });
 
-  it('emphasises the first mention of a topic in each section (heading to heading); a removed first hands over to the next', () => {
+  it('emphasises the first painted mention of a topic in each section (heading to heading), in the order it is given; a removed first hands over to the next', () => {
     document.body.innerHTML = `<h1>DeepSeek title</h1><p id="a">DeepSeek one</p><div><p id="b">DeepSeek two</p></div>
       <h2>Next</h2><p id="c">DeepSeek three and H800</p><section><h3>Inner</h3><p id="d">DeepSeek four</p></section><p id="e">DeepSeek five</p>`;
     const at = (id: string) => {
@@ -288,11 +289,15 @@ describe('Painter', () => {
     };
     const p = painter();
     const [a, b, c, d, e] = ['a', 'b', 'c', 'd', 'e'].map(at) as [StaticRange, StaticRange, StaticRange, StaticRange, StaticRange];
-    // Painted out of order, as an incremental update may.
+    // Painted out of order, as an incremental update may; emphasised by document order, as the scanner gives it.
     for (const r of [b, a, c, e, d]) p.add('deepseek', r);
+    const inOrder = (ranges: StaticRange[]) => ranges.map((range) => ({ topicId: 'deepseek', range }));
+    p.emphasize(inOrder([a, b, c, d, e]));
     expect([a, b, c, d, e].map((r) => p.isFirst('deepseek', r))).toEqual([true, false, true, true, false]);
     // "e" follows the <section> holding h3: still the h3's section.
     p.remove('deepseek', a);
+    expect(p.isFirst('deepseek', a), 'a removed range is no longer drawn strongly').toBe(false);
+    p.emphasize(inOrder([b, c, d, e]));
     expect(p.isFirst('deepseek', b)).toBe(true);
     const emphasis = CSS.highlights.get(p.emphasisNames().deepseek!)!;
     expect(emphasis.size).toBe(3);
@@ -302,8 +307,9 @@ describe('Painter', () => {
 
   it('draws repeats faintly and first mentions strongly, or every mention strongly when asked', () => {
     const p = painter();
-    p.add('deepseek', rangeOver('DeepSeek'));
-    p.add('deepseek', rangeOver('DeepSeek again'));
+    const painted = [rangeOver('DeepSeek'), rangeOver('DeepSeek again')].map((range) => ({ topicId: 'deepseek', range }));
+    for (const { range } of painted) p.add('deepseek', range);
+    p.emphasize(painted);
     expect(ruleFor(p.names().deepseek!)).toMatch(/1px dotted|dotted 1px/);
     expect(ruleFor(p.emphasisNames().deepseek!)).toMatch(/2px dotted|dotted 2px/);
     p.setStyles({}, true);

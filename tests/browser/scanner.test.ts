@@ -175,6 +175,50 @@ describe('shadow roots', () => {
   });
 });
 
+describe('first mentions', () => {
+  const firsts = (s: Scanner) =>
+    s
+      .mentions()
+      .filter((m) => painter!.isFirst(m.topicId, m.range))
+      .map((m) => m.startNode.parentElement!.id);
+
+  it('draws the first mention of each section strongly as the page changes: a removed first hands over, a mention added before takes over', async () => {
+    const s = await start('<h2>One</h2><p id="a">DeepSeek a</p><p id="b">DeepSeek b</p><h2>Two</h2><p id="c">DeepSeek c</p><p id="d">DeepSeek d</p>');
+    await settled(s);
+    expect(firsts(s)).toEqual(['a', 'c']);
+    document.getElementById('a')!.remove();
+    await settled(s);
+    expect(firsts(s)).toEqual(['b', 'c']);
+    document.getElementById('d')!.insertAdjacentHTML('beforebegin', '<p id="e">DeepSeek e</p>');
+    document.getElementById('c')!.insertAdjacentHTML('beforebegin', '<p id="f">DeepSeek f</p>');
+    await settled(s);
+    expect(s.mentions().map((m) => m.startNode.parentElement!.id)).toEqual(['b', 'f', 'c', 'e', 'd']);
+    expect(firsts(s)).toEqual(['b', 'f']);
+  });
+
+  it('paints thousands of mentions on a page without headings without comparing their positions in the DOM', async () => {
+    // One section holds them all: comparing each new mention with its
+    // section's first cost a walk over the siblings between them.
+    document.body.innerHTML = Array.from({ length: 2000 }, (_, i) => `<div><p id="p${i}">DeepSeek note ${i}.</p></div>`).join('');
+    const compare = Node.prototype.compareDocumentPosition;
+    let comparisons = 0;
+    Node.prototype.compareDocumentPosition = function (this: Node, other: Node) {
+      comparisons++;
+      return compare.call(this, other);
+    };
+    try {
+      const s = createScanner();
+      await s.configure(index, allTopics);
+      await settled(s);
+      expect(s.findings().total).toBe(2000);
+      expect(firsts(s)).toEqual(['p0']);
+    } finally {
+      Node.prototype.compareDocumentPosition = compare;
+    }
+    expect(comparisons).toBeLessThan(20);
+  });
+});
+
 describe('incremental updates', () => {
   it('rescans the whole block when a node inside an inline element is removed', async () => {
     const s = await start('<p id="p">DeepSeek shipped. <b>DeepSeek again <i id="i">now</i></b> and more.</p>');
