@@ -21,8 +21,9 @@
  *
  * Pages: the outside corpus's saved real pages (with topic paragraphs of our
  * own injected) when present, and generated pages of 0.25, 1, 4 and 16 MB;
- * outside, also the e2e suite's extreme pages (a 10 MB text node, 100,000
- * text nodes, over 10,000 mentions).
+ * outside, also the 4 MB page without headings (one section holding all of
+ * its mentions) and the e2e suite's extreme pages (a 10 MB text node,
+ * 100,000 text nodes, over 10,000 mentions).
  * Prints tables and writes bench-output/results.json.
  *
  *   BENCH_RUNS (3)            fresh loads per inside figure, and per outside
@@ -170,8 +171,9 @@ if (only.has('outside') || only.has('scenarios')) {
   try {
     if (only.has('outside')) {
       const rows: OutsideRow[] = [];
-      for (const file of [...allPages, ...pages.extreme.map((e) => e.file).filter((f) => pageFilter.test(f))]) {
-        const mb = [...pages.generated, ...pages.extreme].find((g) => g.file === file)?.mb ?? 1;
+      const alsoOutside = [...pages.shapes, ...pages.extreme].map((e) => e.file).filter((f) => pageFilter.test(f));
+      for (const file of [...allPages, ...alsoOutside]) {
+        const mb = [...pages.generated, ...pages.shapes, ...pages.extreme].find((g) => g.file === file)?.mb ?? 1;
         const row = await outsideRow(
           ext,
           plain,
@@ -190,11 +192,11 @@ if (only.has('outside') || only.has('scenarios')) {
       }
       console.log('\nOutside (Chromium, release build): main-thread time attributed from a trace');
       console.log(
-        'page                        ours ms  timeline ms  GC ms  longest task  ours in a task  tasks>50ms  of them ours  page own ms  overhead %  mark.js ms  mark.js/ours',
+        'page                              ours ms  timeline ms  GC ms  longest task  ours in a task  tasks>50ms  of them ours  page own ms  overhead %  mark.js ms  mark.js/ours',
       );
       for (const r of rows) {
         console.log(
-          `${r.page.padEnd(26)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.timelineMs), 13)}${pad(f1(r.ours.gcMs), 7)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(r.ours.longTasks, 12)}${pad(r.ours.longTasksOfOurs, 14)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}${pad(f1(r.markjsMs), 12)}${pad(r.markjsMs === null ? '—' : f1(r.markjsMs / r.ours.profileMs), 14)}`,
+          `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.timelineMs), 13)}${pad(f1(r.ours.gcMs), 7)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(r.ours.longTasks, 12)}${pad(r.ours.longTasksOfOurs, 14)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}${pad(f1(r.markjsMs), 12)}${pad(r.markjsMs === null ? '—' : f1(r.markjsMs / r.ours.profileMs), 14)}`,
         );
       }
       const real = rows.filter((r) => pages.real.includes(r.page));

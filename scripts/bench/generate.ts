@@ -21,7 +21,8 @@ const TOPIC = [
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-export function generatedPage(bytes: number, title = `Generated ${(bytes / 1e6).toFixed(2)} MB page`): string {
+/** `headings: false`: one section from top to bottom, as in a comment thread, a feed or a long plain document. */
+export function generatedPage(bytes: number, title = `Generated ${(bytes / 1e6).toFixed(2)} MB page`, headings = true): string {
   const parts: string[] = [];
   let size = 0;
   for (let i = 0; size < bytes; i++) {
@@ -30,7 +31,9 @@ export function generatedPage(bytes: number, title = `Generated ${(bytes / 1e6).
     // Wrap a few words in inline elements, as real articles do (links, emphasis, spans).
     const marked = words.map((w, k) => (k % 6 === 2 ? `<a href="#n${i}">${w}</a>` : k % 6 === 4 ? `<span class="w">${w}</span>` : w)).join(' ');
     const p =
-      i % 25 === 0 ? `<h2>Section ${i / 25 + 1}</h2>\n<div class="row"><p>${marked}</p></div>\n` : `<div class="row"><p>${marked} <em>(${i})</em></p></div>\n`;
+      headings && i % 25 === 0
+        ? `<h2>Section ${i / 25 + 1}</h2>\n<div class="row"><p>${marked}</p></div>\n`
+        : `<div class="row"><p>${marked} <em>(${i})</em></p></div>\n`;
     parts.push(p);
     size += p.length;
   }

@@ -51,6 +51,8 @@ export interface BenchPages {
    * 10,000 mentions. `mb`: the text each builds, roughly.
    */
   extreme: { file: string; mb: number }[];
+  /** Generated pages of another shape: the 4 MB page without its headings, one section of thousands of mentions. */
+  shapes: { file: string; mb: number }[];
 }
 
 const EXTREME = [
@@ -103,5 +105,7 @@ export function writeBenchPages(root: string, realPagesDir: string | null): Benc
     copyFileSync(join(hostile, `${name}.html`), join(dir, file));
     return { file, mb };
   });
-  return { dir, real, asSaved, generated, frames: 'frames.html', extreme };
+  const shapes = [{ file: 'generated-4mb-no-headings.html', mb: 4 }];
+  writeFileSync(join(dir, shapes[0]!.file), generatedPage(4e6, 'Generated 4 MB page without headings', false));
+  return { dir, real, asSaved, generated, frames: 'frames.html', extreme, shapes };
 }
