@@ -79,10 +79,13 @@ const BATCH_CHARS = 8_192;
 const FIRST_BATCH_CHARS = 2_048;
 /**
  * A page served larger than this is walked without asking the gate first:
- * reading its whole text at once (about 2.5 ms per MB of page in Chromium on
- * the benchmark machine) would be a long task of its own.
+ * reading its whole text at once would be a long task of its own. The cost
+ * is in the page's text and elements, not its bytes: about 2.5 ms per MB
+ * of a news page (mostly markup and scripts), but 39–61 ms for a 3.99 MB
+ * page of short paragraphs and links (1.6 million characters), and 22 ms
+ * at 1.99 MB (Chromium, the benchmark machine, two loads each).
  */
-const GATE_MAX_BYTES = 4_000_000;
+const GATE_MAX_BYTES = 2_000_000;
 /**
  * A pruned walk (see `pruner`) reads the text of a block that may hold a
  * term whole when it is at most this long, and asks of the blocks inside a
