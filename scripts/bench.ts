@@ -22,8 +22,9 @@
  * Pages: the outside corpus's saved real pages (with topic paragraphs of our
  * own injected) when present, and generated pages of 0.25, 1, 4 and 16 MB;
  * outside, also the 4 MB page without headings (one section holding all of
- * its mentions) and the e2e suite's extreme pages (a 10 MB text node,
- * 100,000 text nodes, over 10,000 mentions).
+ * its mentions), one paragraph of 100,000 spans, and the e2e suite's
+ * extreme pages (a 10 MB text node, 100,000 text nodes, over 10,000
+ * mentions).
  * Prints tables and writes bench-output/results.json.
  *
  *   BENCH_RUNS (3)            fresh loads per inside figure, and per outside

@@ -51,7 +51,11 @@ export interface BenchPages {
    * 10,000 mentions. `mb`: the text each builds, roughly.
    */
   extreme: { file: string; mb: number }[];
-  /** Generated pages of another shape: the 4 MB page without its headings, one section of thousands of mentions. */
+  /**
+   * Generated pages of other shapes: the 4 MB page without its headings (one
+   * section of thousands of mentions), and one paragraph of 100,000 spans
+   * (one block of thousands of elements, 2,000 of them holding a mention).
+   */
   shapes: { file: string; mb: number }[];
 }
 
@@ -105,7 +109,15 @@ export function writeBenchPages(root: string, realPagesDir: string | null): Benc
     copyFileSync(join(hostile, `${name}.html`), join(dir, file));
     return { file, mb };
   });
-  const shapes = [{ file: 'generated-4mb-no-headings.html', mb: 4 }];
+  const shapes = [
+    { file: 'generated-4mb-no-headings.html', mb: 4 },
+    { file: 'generated-100k-spans.html', mb: 2 },
+  ];
   writeFileSync(join(dir, shapes[0]!.file), generatedPage(4e6, 'Generated 4 MB page without headings', false));
+  const spans = Array.from({ length: 100_000 }, (_, i) => `<span>${i % 50 === 0 ? 'DeepSeek' : 'word'} </span>`).join('');
+  writeFileSync(
+    join(dir, shapes[1]!.file),
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>One paragraph of 100,000 spans</title></head><body><h1>Spans</h1><p>${spans}</p></body></html>`,
+  );
   return { dir, real, asSaved, generated, frames: 'frames.html', extreme, shapes };
 }
