@@ -316,19 +316,16 @@ export class Painter {
    * each with its section's first made painting quadratic).
    */
   emphasize(painted: Iterable<{ readonly topicId: string; readonly range: AbstractRange }>): void {
-    const firsts = new Map<string, Set<AbstractRange>>([...this.emphasis.keys()].map((topicId) => [topicId, new Set()]));
-    const seen = new Map<string, Set<Node>>();
+    // Per topic, per section: its first range. Topics drawn before start empty, so what they lost is taken off.
+    const firsts = new Map<string, Map<Node, AbstractRange>>([...this.emphasis.keys()].map((topicId) => [topicId, new Map()]));
     for (const { topicId, range } of painted) {
+      let sections = firsts.get(topicId);
+      if (!sections) firsts.set(topicId, (sections = new Map()));
       const key = this.sectionOfRange.get(range)!;
-      let sections = seen.get(topicId);
-      if (!sections) seen.set(topicId, (sections = new Set()));
-      if (sections.has(key)) continue;
-      sections.add(key);
-      let ranges = firsts.get(topicId);
-      if (!ranges) firsts.set(topicId, (ranges = new Set()));
-      ranges.add(range);
+      if (!sections.has(key)) sections.set(key, range);
     }
-    for (const [topicId, ranges] of firsts) {
+    for (const [topicId, sections] of firsts) {
+      const ranges = new Set(sections.values());
       const entry = this.emphasisEntry(topicId);
       for (const range of entry.ranges) if (!ranges.has(range) && entry.ranges.delete(range)) this.put(entry.highlight, range, false);
       for (const range of ranges) if (!entry.ranges.has(range) && entry.ranges.add(range)) this.put(entry.highlight, range, true);
