@@ -27,11 +27,11 @@ export function derivedName(seed: string, purpose: string): string {
  */
 export function derivedNames(seed: string, purpose: string, count: number): string[] {
   const digest = sha256(new TextEncoder().encode(`${seed}|${purpose}`));
-  const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
-  let a = view.getUint32(0) ^ view.getUint32(16);
-  let b = view.getUint32(4) ^ view.getUint32(20);
-  let c = view.getUint32(8) ^ view.getUint32(24);
-  let d = view.getUint32(12) ^ view.getUint32(28);
+  const word = (i: number) => (digest[i]! << 24) | (digest[i + 1]! << 16) | (digest[i + 2]! << 8) | digest[i + 3]!;
+  let a = word(0) ^ word(16);
+  let b = word(4) ^ word(20);
+  let c = word(8) ^ word(24);
+  let d = word(12) ^ word(28);
   const next = () => {
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
@@ -44,10 +44,10 @@ export function derivedNames(seed: string, purpose: string, count: number): stri
   // The generator's first outputs are still close to its seed words.
   for (let i = 0; i < 12; i++) next();
   const names: string[] = [];
+  const codes: number[] = [];
   for (let n = 0; n < count; n++) {
-    let name = '';
-    for (let i = 0; i < 12; i++) name += String.fromCharCode(97 + (next() % 26));
-    names.push(name);
+    for (let i = 0; i < 12; i++) codes[i] = 97 + (next() % 26);
+    names.push(String.fromCharCode(...codes));
   }
   return names;
 }
