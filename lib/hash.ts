@@ -13,9 +13,12 @@ const K = new Uint32Array([
 
 /**
  * Written for its first run, which is the one that counts: the script that
- * puts our stylesheet in as a page starts loading hashes once, cold. Plain
- * locals and 32-bit integer arithmetic; no destructuring of typed arrays and
- * no helper calls per round, which cost the interpreter most of that first run.
+ * puts our stylesheet in as a page starts loading (entrypoints/sheet.ts)
+ * hashes once, cold, inside the page's own parse task. Plain locals and
+ * 32-bit integer arithmetic, with no destructuring of typed arrays, no
+ * DataView and no helper call per round: that script went from a median of
+ * 9.73 to 8.35 ms over 30 alternating loads of saved news pages (Chromium,
+ * release build).
  */
 export function sha256(message: Uint8Array): Uint8Array {
   const n = message.length;
