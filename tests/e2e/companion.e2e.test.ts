@@ -63,13 +63,14 @@ describe.each(KINDS)('%s', (kind) => {
       // machine) while the companion rightly follows it.
       // What was last seen goes into the failure: which of the three never held.
       let seen = '';
-      const r = await until(async () => {
-        const [now, f] = await Promise.all([read(companion), findings(browser.control, tabId)]);
-        seen = `page reports ${f.reading}, companion marks ${now.current}, card question ${JSON.stringify(now.question.slice(0, 60))}`;
-        return f.reading !== null && now.current === f.reading && now.question ? { now, f, reading: f.reading } : null;
-      }, 'the companion to mark the mention the page reports as being read').catch((error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; last seen at ${fraction} of the page: ${seen}`);
-      });
+      const r = await until(
+        async () => {
+          const [now, f] = await Promise.all([read(companion), findings(browser.control, tabId)]);
+          seen = `page reports ${f.reading}, companion marks ${now.current}, card question ${JSON.stringify(now.question.slice(0, 60))}`;
+          return f.reading !== null && now.current === f.reading && now.question ? { now, f, reading: f.reading } : null;
+        },
+        () => `the companion to mark the mention the page reports as being read (at ${fraction} of the page: ${seen})`,
+      );
       expect(r.now.items[r.reading]).toContain(r.f.findings[r.reading]!.text);
       places.push(r.reading);
     }
