@@ -241,6 +241,8 @@ export class BatchCollector {
   /** The parent of the text met last, and that parent's block. */
   private lastParent: Element | null = null;
   private lastBlock: Block | null = null;
+  /** How many nodes the last call of `next` visited. */
+  visited = 0;
 
   constructor(
     private readonly root: Node,
@@ -278,17 +280,25 @@ export class BatchCollector {
     const { walker, ours } = this;
     let node = this.node;
     let boundary = this.boundary;
-    for (let visited = 0; node;) {
+    let visited = 0;
+    for (; node;) {
       if (++visited > budget) {
         this.node = node;
         this.boundary = boundary;
+        this.visited = visited;
         return null;
       }
       if (this.skip) {
-        // A skipped block's elements, walked on their own (so no change to the page can carry the walk past the block).
-        if (this.skip.walk.next(budget) === null) {
+        // A skipped block's elements, walked on their own (so no change to
+        // the page can carry the walk past the block), from the same budget:
+        // a run of skipped blocks is one long walk, paused like any other.
+        const inner = this.skip.walk;
+        const paused = inner.next(budget - visited) === null;
+        visited += inner.visited;
+        if (paused) {
           this.node = node;
           this.boundary = boundary;
+          this.visited = visited;
           return null;
         }
         walker.currentNode = this.skip.block;
@@ -355,6 +365,7 @@ export class BatchCollector {
           this.startSegment(block);
           this.node = node;
           this.boundary = false;
+          this.visited = visited;
           this.append(text, data, parent);
           return full;
         }
@@ -365,6 +376,7 @@ export class BatchCollector {
     }
     this.node = null;
     this.boundary = boundary;
+    this.visited = visited;
     return this.finish() ?? undefined;
   }
 

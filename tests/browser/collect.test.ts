@@ -192,4 +192,26 @@ describe('a pruned walk', () => {
     // Met once, by the walk after the skip: the skip did not run on past its block.
     expect(roots).toEqual([root]);
   });
+
+  it('spends one budget on a run of skipped blocks, however many there are', () => {
+    // 200 small blocks of 5 elements each, every one skipped: 1,000 elements
+    // with no text read. A walk 50 nodes at a time pauses every 50 nodes,
+    // not once every 50 blocks.
+    const block = '<div class="s"><span></span><span></span><span></span><i></i></div>';
+    document.body.innerHTML = `${block.repeat(200)}<p>after</p>`;
+    const verdicts = Object.fromEntries([...document.querySelectorAll('.s')].map((el, i) => ((el.id = `s${i}`), [el.id, 'skip' as Verdict])));
+    const visits: number[] = [];
+    const collector = new BatchCollector(document.body, () => undefined, [], 32_768);
+    collector.prune((el) => verdicts[el.id] ?? 'read');
+    const texts: string[] = [];
+    for (let batch = collector.next(50); batch !== undefined; batch = collector.next(50)) {
+      visits.push(collector.visited);
+      if (batch) for (let i = 0; i < batch.starts.length; i++) texts.push(segmentAt(batch, i).text);
+    }
+    expect(texts).toEqual(['after']);
+    // Every call stays within its budget (one node over: the one it stops at)…
+    expect(Math.max(...visits)).toBeLessThanOrEqual(51);
+    // …so the walk of 1,000 elements takes about 20 calls, not the 1 or 2 it took when each skipped block had a budget of its own.
+    expect(visits.length).toBeGreaterThanOrEqual(18);
+  });
 });
