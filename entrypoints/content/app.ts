@@ -42,6 +42,10 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // really lost its extension (reloaded, updated or removed).
   ctx.verifyScriptStartedEvent = () => browser.runtime?.id == null;
   if (!Painter.supported()) return;
+  // The task that evaluated this script (its compile among it) ends here;
+  // the start goes on in a task of its own.
+  await yieldToPage();
+  if (ctx.isInvalid) return;
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
   const seed = pageSeed(browser.runtime.getURL('/'));
   // In the top document, the highlight stylesheet went in as the page
