@@ -281,7 +281,7 @@ export class BatchCollector {
     let node = this.node;
     let boundary = this.boundary;
     let visited = 0;
-    for (; node;) {
+    while (node) {
       if (++visited > budget) {
         this.node = node;
         this.boundary = boundary;
