@@ -42,10 +42,6 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // really lost its extension (reloaded, updated or removed).
   ctx.verifyScriptStartedEvent = () => browser.runtime?.id == null;
   if (!Painter.supported()) return;
-  // The task that evaluated this script (its compile among it) ends here;
-  // the start goes on in a task of its own.
-  await yieldToPage();
-  if (ctx.isInvalid) return;
   // Highlight names: secret to the page, shared with a newer instance of this script in this document.
   const seed = pageSeed(browser.runtime.getURL('/'));
   // In the top document, the highlight stylesheet went in as the page
@@ -66,6 +62,10 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     browser.runtime.onMessage.addListener(receiver);
     ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(receiver));
   };
+  // The task that evaluated this script (its compile among it) ends here;
+  // the start goes on in a task of its own.
+  await yieldToPage();
+  if (ctx.isInvalid) return dropEarly();
   if (pageOptsOut(document)) {
     dropEarly();
     // Only tell the popup so, instead of looking absent.
