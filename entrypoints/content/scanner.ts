@@ -23,6 +23,7 @@ import {
   ABOUT_HITS,
   compileCueGate,
   compileGate,
+  GateStream,
   CueHitCollector,
   compileSteps,
   type Gate,
@@ -48,7 +49,6 @@ import {
   isInline,
   isShown,
   locate,
-  mayHoldTerm,
   segmentAt,
   segmentIndex,
   ShownCache,
@@ -56,6 +56,7 @@ import {
   type Pruner,
   type Segment,
   type TextBatch,
+  walkedPieces,
   walkedText,
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
@@ -82,15 +83,6 @@ const HUGE_PART = 256;
 const BATCH_CHARS = 8_192;
 /** The first batch of a walk: grown towards BATCH_CHARS while batches are quick (nextBatchChars). */
 const FIRST_BATCH_CHARS = 2_048;
-/**
- * A page served larger than this is walked without asking the gate first:
- * reading its whole text at once would be a long task of its own. The cost
- * is in the page's text and elements, not its bytes: about 2.5 ms per MB
- * of a news page (mostly markup and scripts), but 39–61 ms for a 3.99 MB
- * page of short paragraphs and links (1.6 million characters), and 22 ms
- * at 1.99 MB (Chromium, the benchmark machine, two loads each).
- */
-const GATE_MAX_BYTES = 2_000_000;
 /**
  * A pruned walk (see `pruner`) reads the text of a block that may hold a
  * term whole when it is at most this long, and asks of the blocks inside a
@@ -418,7 +410,7 @@ export class Scanner {
         for (const root of roots) this.forgetUnder(root);
       }
       if (full || this.quiet) {
-        const quiet = await this.quietUnder(roots, epoch, full);
+        const quiet = await this.quietUnder(roots, epoch);
         if (quiet === null) continue;
         if (quiet) {
           this.quiet = true;
@@ -475,54 +467,71 @@ export class Scanner {
 
   /**
    * Is there no term to find under these roots? Asks the gate (lib/matcher/gate.ts)
-   * of the text the walk would read under each root, read natively
-   * (`walkedText`), and stops at the first that may hold one: the usual
-   * answer on a page about the topics, for the cost of reading its text once. When none may, walks the roots' elements (no
-   * text) for the open shadow roots a full pass would meet, observes them,
-   * and asks the same of each. Null when the turn was abandoned.
+   * of the text the walk would read under each root, a piece at a time
+   * (`walkedPieces`), and stops at the first root that may hold one: the
+   * usual answer on a page about the topics, for the cost of reading its
+   * text up to there. When none may, walks the roots' elements (no text) for
+   * the open shadow roots a full pass would meet, observes them, and asks the
+   * same of each. Null when the turn was abandoned.
    */
-  private async quietUnder(given: readonly Node[], epoch: number, full: boolean): Promise<boolean | null> {
+  private async quietUnder(given: readonly Node[], epoch: number): Promise<boolean | null> {
     const slice = new Slice();
     const gate = (this.gate ??= this.gateFor?.() ?? null);
-    if (given.some((root) => this.mayHold(root, gate, full))) {
-      // The pass that follows starts a slice of its own: this one ends here.
-      await slice.maybeYield();
+    const done = (quiet: boolean | null) => {
       slice.end();
-      return epoch === this.epoch ? false : null;
+      return epoch === this.epoch ? quiet : null;
+    };
+    for (const root of given) {
+      const holds = await this.mayHold(root, gate, slice, epoch);
+      // The pass that follows starts a slice of its own: this one ends here.
+      if (holds !== false) return done(holds === null ? null : false);
     }
     // The roots met here are walked again by the pass that follows if one holds a term.
     const roots = [...given];
-    let holds = false;
-    for (let r = 0; r < roots.length && !holds; r++) {
+    const shadows: ShadowRoot[] = [];
+    for (let r = 0; r < roots.length; r++) {
       const onShadowRoot = (shadow: ShadowRoot) => {
         this.observe(shadow);
         this.options.onShadowRoot?.(shadow);
         roots.push(shadow);
-        holds ||= this.mayHold(shadow, gate, false);
+        shadows.push(shadow);
       };
       const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], BATCH_CHARS, true);
-      while (!holds && collector.next() !== undefined) {
+      for (let more = true; more;) {
+        more = collector.next() !== undefined;
+        for (let shadow = shadows.pop(); shadow; shadow = shadows.pop()) {
+          const holds = await this.mayHold(shadow, gate, slice, epoch);
+          if (holds !== false) return done(holds === null ? null : false);
+        }
         if (slice.spent()) {
           await slice.maybeYield();
-          if (epoch !== this.epoch) {
-            this.abandon(slice);
-            return null;
-          }
+          if (epoch !== this.epoch) return done(null);
         }
       }
     }
-    slice.end();
-    return !holds;
+    return done(true);
   }
 
   /**
-   * Could the walk find a term under `root`? False only when the gate is sure.
-   * The body of a page served larger than GATE_MAX_BYTES is not asked: its
-   * text, read in one native call, would be one long task.
+   * Could the walk find a term under `root`? False only when the gate is
+   * sure; null when the turn was abandoned while reading. Reads in pieces,
+   * pausing between them when the slice is spent, so no root is one long
+   * read, whatever its size or how it was built.
    */
-  private mayHold(root: Node, gate: Gate | null, isBody: boolean): boolean {
-    if (isBody && servedBytes(this.doc) > GATE_MAX_BYTES) return true;
-    return mayHoldTerm(root, gate);
+  private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
+    if (!gate) return false;
+    const stream = new GateStream(gate);
+    const pieces = walkedPieces(root);
+    let piece = pieces.next();
+    for (; !piece.done; piece = pieces.next()) {
+      if (stream.push(piece.value)) return true;
+      if (slice.spent()) {
+        await slice.maybeYield();
+        if (epoch !== this.epoch) return null;
+      }
+    }
+    // Cut short when the node it stood on left the root while it paused: what was not read may hold one.
+    return !piece.value;
   }
 
   /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */

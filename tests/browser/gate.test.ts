@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
-import { compileGate, compileMatcher, scanBlock } from '../../lib/matcher';
-import { collectBatches, GATE_MAX_CHARS, insideSkipped, isInline, isSkipped, mayHoldTerm } from '../../entrypoints/content/collect';
+import { compileGate, compileMatcher, GateStream, scanBlock } from '../../lib/matcher';
+import { collectBatches, insideSkipped, isInline, isSkipped, PIECE_CHARS, walkedPieces, walkedText } from '../../entrypoints/content/collect';
 
 const data = dataset as Dataset;
 const spec = { topics: data.topics, cues: data.cues };
@@ -29,6 +29,22 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
+/** All of walkedPieces, with what it returned. */
+function pieces(root: Node, maxChars?: number, maxNodes?: number): { pieces: string[]; whole: boolean } {
+  const out: string[] = [];
+  const it = walkedPieces(root, maxChars, maxNodes);
+  for (let step = it.next(); ; step = it.next()) {
+    if (step.done) return { pieces: out, whole: step.value };
+    out.push(step.value);
+  }
+}
+
+/** The gate asked of `root` as the scanner asks it: piece by piece (here small ones, so that terms fall across seams). */
+function mayHoldTerm(root: Node, maxChars = 11, maxNodes = 5): boolean {
+  const stream = new GateStream(gate!);
+  return pieces(root, maxChars, maxNodes).pieces.some((piece) => stream.push(piece));
+}
+
 function walkFinds(root: Node): boolean {
   for (const batch of collectBatches(root)) if (scanBlock(matcher, batch.text).candidates.length) return true;
   return false;
@@ -46,7 +62,12 @@ describe('the gate against the walk', () => {
         if (insideSkipped(el)) continue;
         roots++;
         const finds = walkFinds(el);
-        const maybe = mayHoldTerm(el, gate);
+        const maybe = mayHoldTerm(el);
+        // And the pieces are the text the walk's gate reads, exactly, with no piece over its limits.
+        const read = pieces(el, 11, 5);
+        expect(read.whole).toBe(true);
+        expect(read.pieces.join('')).toBe(walkedText(el));
+        expect(Math.max(0, ...read.pieces.map((p) => p.length))).toBeLessThanOrEqual(11);
         if (finds) {
           found++;
           expect(maybe, `${name}: <${el.localName}> ${el.textContent?.slice(0, 100)}`).toBe(true);
@@ -76,23 +97,53 @@ describe('the gate against the walk', () => {
     expect(skipped).toBeGreaterThan(15);
   });
 
-  it('says "maybe" to a text too long to match in one go, so the sliced walk reads it', () => {
+  it('reads a text longer than a piece in windows of it, and finds a term across their seam', () => {
     const plain = 'Filler words keep the paragraph long and plain for the reader. ';
     const p = document.createElement('p');
-    p.textContent = plain.repeat(Math.ceil(GATE_MAX_CHARS / plain.length) + 1);
+    p.textContent = plain.repeat(Math.ceil((2.5 * PIECE_CHARS) / plain.length));
     document.body.append(p);
-    expect(p.textContent.length).toBeGreaterThan(GATE_MAX_CHARS);
-    expect(mayHoldTerm(p, gate)).toBe(true);
-    // The same words, under the limit, hold no term.
-    p.textContent = plain.repeat(100);
-    expect(mayHoldTerm(p, gate)).toBe(false);
+    const read = pieces(p);
+    expect(read.pieces.length).toBe(3);
+    expect(read.pieces.every((piece) => piece.length <= PIECE_CHARS)).toBe(true);
+    expect(read.pieces.join('')).toBe(p.textContent);
+    expect(mayHoldTerm(p, PIECE_CHARS)).toBe(false);
+    // "export controls" placed across the first window's end, one text node as a script builds it.
+    const text = p.textContent;
+    p.textContent = text.slice(0, PIECE_CHARS - 10) + ' export controls ' + text.slice(PIECE_CHARS + 7);
+    expect(p.firstChild!.nodeType).toBe(3);
+    expect(mayHoldTerm(p, PIECE_CHARS)).toBe(true);
+    expect(mayHoldTerm(p.firstChild!, PIECE_CHARS)).toBe(true);
+  });
+
+  it('pauses after a bounded number of nodes even where they hold no text', () => {
+    const div = document.createElement('div');
+    for (let i = 0; i < 100; i++) div.append(document.createElement('span'));
+    document.body.append(div);
+    // 100 empty elements, 10 at a time: nine pause points (the last run ends the walk).
+    const read = pieces(div, 1000, 10);
+    expect(read.pieces.length).toBeGreaterThanOrEqual(9);
+    expect(read.pieces.join('')).toBe('');
+  });
+
+  it('says the read was cut short when the node it stood on left the root during a pause', () => {
+    document.body.innerHTML = `<div id="a">${'<p>One plain line.</p>'.repeat(10)}</div>`;
+    const a = document.getElementById('a')!;
+    const it = walkedPieces(a, 1000, 4);
+    expect(it.next().done).toBe(false);
+    // The walk stands on the second paragraph's text: take the paragraph out.
+    a.children[1]!.remove();
+    let step = it.next();
+    while (!step.done) step = it.next();
+    expect(step.value).toBe(false);
+    // Left alone, the same walk reads to the end.
+    expect(pieces(a, 1000, 4).whole).toBe(true);
   });
 
   it('does not read the text of scripts, styles and fallbacks, which no reader sees', () => {
     document.body.innerHTML = `<div id="a"><style>.deepseek-v3 { color: red }</style><noscript><img alt="DeepSeek"></noscript>
       <template><p>export controls</p></template><p>A plain paragraph.</p><script type="application/json">{"m":"distillation"}</script></div>`;
-    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(false);
+    expect(mayHoldTerm(document.getElementById('a')!)).toBe(false);
     document.getElementById('a')!.insertAdjacentHTML('beforeend', '<p>And DeepSeek.</p>');
-    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(true);
+    expect(mayHoldTerm(document.getElementById('a')!)).toBe(true);
   });
 });
