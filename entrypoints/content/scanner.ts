@@ -66,13 +66,22 @@ import { ShadowSweep } from './shadow-sweep';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
-/** Huge text runs are scanned in windows of this many characters. */
-const WINDOW = 32_768;
 /**
- * A huge text's candidates are resolved and kept this many at a time. Each
- * kept one is checked for visibility in the element its text sits in: in a
- * paragraph of 100,000 spans, 2,000 at a time took up to 96 ms of ours in
- * one task (Chromium).
+ * Huge text runs are scanned in windows of at most this many characters:
+ * the first of FIRST_BATCH_CHARS, the rest sized by how long the last took
+ * (nextBatchChars), since a window dense with mentions costs many times what
+ * plain text does. 32,768 characters of one mention every 90 took 27–43 ms
+ * to scan in Chromium.
+ */
+const WINDOW = 32_768;
+/** A window is scanned this far past its end, so that a term across the cut is found whole. */
+const WINDOW_OVERLAP = 256;
+/**
+ * A huge text's candidates are resolved and kept at most this many at a
+ * time, starting at an eighth of it and sized like the windows. Each kept one
+ * is checked for visibility in the element its text sits in: in a paragraph
+ * of 100,000 spans, 2,000 at a time took up to 96 ms of ours in one task,
+ * and 256 at a time 15–16 ms on a page of one 10 MB text node (Chromium).
  */
 const HUGE_PART = 256;
 /**
@@ -668,23 +677,38 @@ export class Scanner {
     // Per segment holding a candidate or a cue hit, offsets from the segment's start.
     const found = new Map<number, { candidates: Candidate[]; hits: CueHitCollector }>();
     const of = (s: number) => found.get(s) ?? found.set(s, { candidates: [], hits: new CueHitCollector() }).get(s)!;
-    for (const part of windows(batch.text)) {
-      const scan = scanBlock(matcher, batch.text.slice(part.start, part.end));
+    const text = batch.text;
+    // What a window finds starting before its end is kept; what starts after, or inside what an
+    // earlier window kept (the tail of a term found whole), is left to the next window or dropped.
+    let reach = 0;
+    let hitReach = 0;
+    let size = FIRST_BATCH_CHARS;
+    for (let start = 0; start < text.length;) {
+      const end = windowEnd(text, start, size);
+      const began = performance.now();
+      const scan = scanBlock(matcher, text.slice(start, Math.min(text.length, end + WINDOW_OVERLAP)));
       for (const c of scan.candidates) {
-        const s = segmentIndex(batch, part.start + c.start);
-        const from = batch.starts[s]! - part.start;
+        if (start + c.start >= end || start + c.start < reach) continue;
+        reach = Math.max(reach, start + c.end);
+        const s = segmentIndex(batch, start + c.start);
+        const from = batch.starts[s]! - start;
         of(s).candidates.push({ ...c, start: c.start - from, end: c.end - from });
       }
       for (const h of scan.cueHits) {
-        const s = segmentIndex(batch, part.start + h.start);
-        const from = batch.starts[s]! - part.start;
+        if (start + h.start >= end || start + h.start < hitReach) continue;
+        hitReach = Math.max(hitReach, start + h.end);
+        const s = segmentIndex(batch, start + h.start);
+        const from = batch.starts[s]! - start;
         of(s).hits.add({ name: h.name, start: h.start - from, end: h.end - from });
         this.pageCues.add(h.name);
         if (matcher.aboutNames.has(h.name) && !this.pageAbout.has(h.name)) this.noteAbout(h.name, () => batch.blocks[s]!);
       }
+      size = nextBatchChars(size, performance.now() - began, WINDOW);
+      start = end;
       if (!(await pause())) return false;
     }
     // In document order: a page-wide pass appends its records as it goes.
+    let part = HUGE_PART >> 3;
     for (const s of [...found.keys()].sort((a, b) => a - b)) {
       const { candidates, hits } = found.get(s)!;
       if (!candidates.length) continue;
@@ -697,11 +721,13 @@ export class Scanner {
         let reach = 0;
         for (; i < candidates.length; i++) {
           const c = candidates[i]!;
-          if (own.length >= HUGE_PART && c.start >= reach) break;
+          if (own.length >= part && c.start >= reach) break;
           own.push(c);
           reach = Math.max(reach, c.end);
         }
+        const began = performance.now();
         this.resolve(record, seg, { candidates: own, cues: hits.cues, cueHits: hits.hits }, 0);
+        part = nextBatchChars(part, performance.now() - began, HUGE_PART, 8);
         if (!(await pause())) return false;
       }
     }
@@ -1030,17 +1056,12 @@ export class Scanner {
   }
 }
 
-/** A huge text's windows of about WINDOW characters, each cut at a space, so no term spans two. */
-function* windows(text: string): Generator<{ start: number; end: number }> {
-  for (let start = 0; start < text.length;) {
-    let end = Math.min(text.length, start + WINDOW);
-    if (end < text.length) {
-      const space = text.lastIndexOf(' ', end);
-      if (space > start + WINDOW / 2) end = space;
-    }
-    yield { start, end };
-    start = end;
-  }
+/** Where a window of a huge text that starts at `start` ends: about `size` characters on, at a space when one is near. */
+function windowEnd(text: string, start: number, size: number): number {
+  const end = Math.min(text.length, start + size);
+  if (end === text.length) return end;
+  const space = text.lastIndexOf(' ', end);
+  return space > start + size / 2 ? space : end;
 }
 
 /** The cue hits starting in [from, to), with offsets from `from` (one segment's hits out of its batch's). */

@@ -264,6 +264,19 @@ describe('incremental updates', () => {
     expect(s.capped).toBe(true);
   });
 
+  it('finds a term cut by a window’s end whole, once: Chinese text, with no space to cut at', async () => {
+    // Windows of text without spaces end wherever their size says, so some cut through a name.
+    // Thirteen characters, so that cuts at multiples of 1,024 fall at every place in a unit in turn.
+    const unit = '梁文锋谈了知识蒸馏的问题。';
+    const units = Math.ceil(200_000 / unit.length);
+    const text = unit.repeat(units);
+    const s = await start(`<p id="huge">${text}</p>`);
+    await settled(s);
+    const expected = resolveBlock(scanBlock(compileMatcher(index.spec), text), { has: () => false });
+    expect(expected.length).toBe(2 * units);
+    expect(s.findings().total).toBe(expected.length);
+  });
+
   it('applies the per-block cap to blocks added later too', async () => {
     const s = await start('<p>Start.</p>');
     const p = document.createElement('p');
