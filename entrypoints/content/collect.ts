@@ -424,7 +424,9 @@ export class BatchCollector {
       }
       if (this.open < 0 || boundary || block !== this.openBlock) {
         if (this.open >= 0) this.closeSegment();
-        if (this.length >= this.maxChars) {
+        // A block that starts with a text longer than a batch starts a batch of its own:
+        // joined to what came before, a text of megabytes is copied whole (34 ms for 10 MB in Firefox).
+        if (this.length >= this.maxChars || (this.length && data.length > this.maxChars)) {
           const full = this.finish();
           this.startSegment(block);
           this.node = node;

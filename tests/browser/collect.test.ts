@@ -74,6 +74,18 @@ describe('collectSegments', () => {
     expect(segments(roots[0]!).map((s) => s.text)).toEqual(['inside']);
   });
 
+  it('gives a block that starts with a text longer than a batch a batch of its own', () => {
+    const long = 'Plain words. '.repeat(100);
+    document.body.innerHTML = `<h1>Title</h1><p>${long}</p><p>After</p><p>And more</p>`;
+    const batches: string[][] = [];
+    const collector = new BatchCollector(document.body, () => undefined, [], 200);
+    for (let batch = collector.next(Infinity); batch !== undefined; batch = collector.next(Infinity))
+      if (batch) batches.push(Array.from(batch.starts, (_, i) => segmentAt(batch, i).text));
+    // Not joined to the title: one batch of a few megabytes joined to a word of
+    // the one before is copied whole. The blocks after it come after it.
+    expect(batches).toEqual([['Title'], [long], ['After', 'And more']]);
+  });
+
   it('reads text placed directly in a shadow root, as one segment keyed by the root', () => {
     document.body.innerHTML = '<div id="host"></div>';
     const root = document.getElementById('host')!.attachShadow({ mode: 'open' });
