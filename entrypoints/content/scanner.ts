@@ -56,7 +56,7 @@ import {
   type Pruner,
   type Segment,
   type TextBatch,
-  walkedPieces,
+  gatePieces,
   walkedText,
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
@@ -92,6 +92,8 @@ const HUGE_PART = 256;
 const BATCH_CHARS = 8_192;
 /** The first batch of a walk: grown towards BATCH_CHARS while batches are quick (nextBatchChars). */
 const FIRST_BATCH_CHARS = 2_048;
+/** A page served larger than this has its body read by the gate in pieces (see gatePieces). */
+const GATE_MAX_BYTES = 2_000_000;
 /**
  * A pruned walk (see `pruner`) reads the text of a block that may hold a
  * term whole when it is at most this long, and asks of the blocks inside a
@@ -530,7 +532,8 @@ export class Scanner {
   private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
     if (!gate) return false;
     const stream = new GateStream(gate);
-    const pieces = walkedPieces(root);
+    // The body of a page served large is not read at once even if its elements are few: it may hold megabytes of text.
+    const pieces = gatePieces(root, !(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES));
     let piece = pieces.next();
     for (; !piece.done; piece = pieces.next()) {
       if (stream.push(piece.value)) return true;

@@ -8,7 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import { compileGate, compileMatcher, GateStream, scanBlock } from '../../lib/matcher';
-import { collectBatches, insideSkipped, isInline, isSkipped, PIECE_CHARS, walkedPieces, walkedText } from '../../entrypoints/content/collect';
+import {
+  collectBatches,
+  gatePieces,
+  insideSkipped,
+  isInline,
+  isSkipped,
+  PIECE_CHARS,
+  PIECE_NODES,
+  walkedPieces,
+  walkedText,
+} from '../../entrypoints/content/collect';
 
 const data = dataset as Dataset;
 const spec = { topics: data.topics, cues: data.cues };
@@ -113,6 +123,26 @@ describe('the gate against the walk', () => {
     expect(p.firstChild!.nodeType).toBe(3);
     expect(mayHoldTerm(p, PIECE_CHARS)).toBe(true);
     expect(mayHoldTerm(p.firstChild!, PIECE_CHARS)).toBe(true);
+  });
+
+  it('reads a root of ordinary size at once, and a large one, or one holding a long text, in pieces', () => {
+    const all = (root: Node, atOnce?: boolean) => [...gatePieces(root, atOnce)];
+    // Twice as many nodes as a piece's walk visits, in a few hundred elements: one native read.
+    document.body.innerHTML = `<div id="a">${'<p>A plain line, <b>and</b> more.</p>'.repeat(PIECE_NODES / 3)}<script>var long = "${'x'.repeat(20_000)}";</script></div>`;
+    const a = document.getElementById('a')!;
+    expect(all(a)).toEqual([walkedText(a)]);
+    // Unless the caller rules it out (a page served large): then in pieces, the same text.
+    expect(all(a, false).length).toBeGreaterThan(1);
+    expect(all(a, false).join('')).toBe(walkedText(a));
+    // A long text outside a script: in pieces.
+    a.insertAdjacentHTML('beforeend', `<p>${'Plain words. '.repeat(2000)}</p>`);
+    expect(all(a).length).toBeGreaterThan(1);
+    expect(all(a).join('')).toBe(walkedText(a));
+    // Over 8,192 elements: in pieces.
+    document.body.innerHTML = `<div id="b">${'<i></i>'.repeat(8200)}<p>End.</p></div>`;
+    const b = document.getElementById('b')!;
+    expect(all(b).length).toBeGreaterThan(1);
+    expect(all(b).join('')).toBe('End.');
   });
 
   it('pauses after a bounded number of nodes even where they hold no text', () => {
