@@ -478,8 +478,8 @@ export class Scanner {
 
   /**
    * Is there no term to find under these roots? Asks the gate (lib/matcher/gate.ts)
-   * of the text the walk would read under each root, a piece at a time
-   * (`walkedPieces`), and stops at the first root that may hold one: the
+   * of the text the walk would read under each root (`gatePieces`: at once
+   * or a piece at a time), and stops at the first root that may hold one: the
    * usual answer on a page about the topics, for the cost of reading its
    * text up to there. When none may, walks the roots' elements (no text) for
    * the open shadow roots a full pass would meet, observes them, and asks the
@@ -488,13 +488,14 @@ export class Scanner {
   private async quietUnder(given: readonly Node[], epoch: number): Promise<boolean | null> {
     const slice = new Slice();
     const gate = (this.gate ??= this.gateFor?.() ?? null);
-    const done = (quiet: boolean | null) => {
+    const done = async (quiet: boolean | null) => {
+      // The pass that follows starts a slice of its own: this one ends here, after a pause if it is spent.
+      if (quiet === false) await slice.maybeYield();
       slice.end();
       return epoch === this.epoch ? quiet : null;
     };
     for (const root of given) {
       const holds = await this.mayHold(root, gate, slice, epoch);
-      // The pass that follows starts a slice of its own: this one ends here.
       if (holds !== false) return done(holds === null ? null : false);
     }
     // The roots met here are walked again by the pass that follows if one holds a term.
@@ -525,9 +526,9 @@ export class Scanner {
 
   /**
    * Could the walk find a term under `root`? False only when the gate is
-   * sure; null when the turn was abandoned while reading. Reads in pieces,
-   * pausing between them when the slice is spent, so no root is one long
-   * read, whatever its size or how it was built.
+   * sure; null when the turn was abandoned while reading. A root too large
+   * to read at once is read in pieces, with a pause between them when the
+   * slice is spent, whatever its size or how it was built.
    */
   private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
     if (!gate) return false;
@@ -683,6 +684,7 @@ export class Scanner {
     const text = batch.text;
     // What a window finds starting before its end is kept; what starts after, or inside what an
     // earlier window kept (the tail of a term found whole), is left to the next window or dropped.
+    // (Within one window, what overlaps is all kept, as for any batch: the rules choose.)
     let reach = 0;
     let hitReach = 0;
     let size = FIRST_BATCH_CHARS;
@@ -690,15 +692,17 @@ export class Scanner {
       const end = windowEnd(text, start, size);
       const began = performance.now();
       const scan = scanBlock(matcher, text.slice(start, Math.min(text.length, end + WINDOW_OVERLAP)));
+      const reachBefore = reach;
+      const hitReachBefore = hitReach;
       for (const c of scan.candidates) {
-        if (start + c.start >= end || start + c.start < reach) continue;
+        if (start + c.start >= end || start + c.start < reachBefore) continue;
         reach = Math.max(reach, start + c.end);
         const s = segmentIndex(batch, start + c.start);
         const from = batch.starts[s]! - start;
         of(s).candidates.push({ ...c, start: c.start - from, end: c.end - from });
       }
       for (const h of scan.cueHits) {
-        if (start + h.start >= end || start + h.start < hitReach) continue;
+        if (start + h.start >= end || start + h.start < hitReachBefore) continue;
         hitReach = Math.max(hitReach, start + h.end);
         const s = segmentIndex(batch, start + h.start);
         const from = batch.starts[s]! - start;
