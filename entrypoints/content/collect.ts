@@ -39,7 +39,8 @@ const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
  * took 16 ms over the 32,758 elements of the 1 MB benchmark page in
  * Chromium, this one about 6.
  */
-const TEXT_SKIP_SELECTOR = 'script, style, noscript, template, [contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
+const TEXT_SKIP_ATTRIBUTES = '[contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
+const TEXT_SKIP_SELECTOR = `script, style, noscript, template, ${TEXT_SKIP_ATTRIBUTES}`;
 
 /**
  * Elements that flow inside a line of text; everything else starts a new
@@ -123,9 +124,6 @@ export function* walkedPieces(root: Node, maxChars = PIECE_CHARS, maxNodes = PIE
     yield* windowsOf(root as Text, maxChars);
     return true;
   }
-  // The same elements walkedText takes out; those inside one of them are never reached.
-  const skips = new Set<Element>();
-  for (const el of (root as ParentNode).querySelectorAll(TEXT_SKIP_SELECTOR)) if (isSkipped(el)) skips.add(el);
   const doc = root.ownerDocument ?? (root as Document);
   const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT | NodeFilter.SHOW_CDATA_SECTION);
   let parts: string[] = [];
@@ -133,7 +131,7 @@ export function* walkedPieces(root: Node, maxChars = PIECE_CHARS, maxNodes = PIE
   let nodes = 0;
   for (let node = walker.nextNode(); node;) {
     if (node.nodeType === 1) {
-      if (skips.has(node as Element)) {
+      if (takenOut(node as Element)) {
         node = nextOutside(walker, root);
         continue;
       }
@@ -165,6 +163,17 @@ export function* walkedPieces(root: Node, maxChars = PIECE_CHARS, maxNodes = PIE
   }
   if (parts.length) yield parts.join('');
   return true;
+}
+
+/**
+ * Does walkedText take this element out? The same test, asked of one
+ * element as the walk meets it: a `querySelectorAll` of the whole root
+ * first would be one long native call on a root of megabytes.
+ */
+function takenOut(el: Element): boolean {
+  const name = el.localName;
+  if (name === 'script' || name === 'style' || name === 'noscript' || name === 'template') return true;
+  return el.hasAttributes() && el.matches(TEXT_SKIP_ATTRIBUTES) && isSkipped(el);
 }
 
 /** A long text node's data in windows of `size`, each read natively (as long as it is then). */
