@@ -39,7 +39,7 @@ import {
   mayMatch,
   type PageContext,
 } from '@/lib/matcher';
-import { sentenceAround } from '@/lib/cards';
+import { sentenceAround } from '@/lib/sentence';
 import { MAX_LISTED, MAX_NODE_CHARS, MAX_PAINTED, MAX_PER_BLOCK, MAX_RETAINED } from '@/lib/limits';
 import type { Finding, TermIndex } from '@/lib/protocol';
 import {
