@@ -39,8 +39,7 @@ const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
  * took 16 ms over the 32,758 elements of the 1 MB benchmark page in
  * Chromium, this one about 6.
  */
-const TEXT_SKIP_ATTRIBUTES = '[contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
-const TEXT_SKIP_SELECTOR = `script, style, noscript, template, ${TEXT_SKIP_ATTRIBUTES}`;
+const TEXT_SKIP_SELECTOR = 'script, style, noscript, template, [contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
 
 /**
  * Elements that flow inside a line of text; everything else starts a new
@@ -52,133 +51,29 @@ const INLINE_TAGS = new Set(
 );
 
 /**
- * The most characters in one piece of `walkedPieces`. Lowercasing and
- * matching take 10–18 ms per million characters in Chromium 156 on the
- * benchmark machine; reading, 3–9 ms (Firefox the slower).
- */
-export const PIECE_CHARS = 131_072;
-/** The most nodes (elements and texts) one piece's read visits. */
-export const PIECE_NODES = 1024;
-/**
- * A root is read in one native call (walkedText) when it has at most this
- * many elements and no text node longer than LONG_TEXT outside scripts and
- * styles; otherwise a piece at a time. The native read costs about 0.3 µs a
- * text node and 3 (Chromium) to 9 (Firefox) ns a character: 1–5 ms for the
- * 537–2,749 elements of the benchmark's saved news pages, where the walk in
- * pieces, which makes a wrapper of every node, cost more (median 87 against
- * 72 ms of ours per page from outside, 32 loads of the pages as saved).
+ * A root is read by the gate in one native call (walkedText) when it has at
+ * most this many elements and no text node longer than LONG_TEXT outside
+ * scripts and styles; a larger one through the walk's own batches, between
+ * pauses (Scanner.mayHold). The native read costs about 0.3 µs a text node
+ * and 3 (Chromium) to 9 (Firefox) ns a character: 1–5 ms for the 537–2,749
+ * elements of the benchmark's saved news pages, but 30–34 ms in Chromium and
+ * about 90 in Firefox for a page built by script of one 10 MB text node.
+ * Walking every root instead cost more on ordinary pages (median 87 against
+ * 72 ms of ours per page from outside, the saved pages as saved).
  */
 const NATIVE_MAX_ELEMENTS = 8192;
 const LONG_TEXT = 16_384;
-const LONG_TEXT_XPATH = `.//text()[string-length() > ${LONG_TEXT}][not(ancestor::script or ancestor::style)]`;
+const LONG_TEXT_XPATH = `.//text()[string-length()>${LONG_TEXT}][not(ancestor::script|ancestor::style)]`;
 
 /**
- * The text the gate reads under `root`, in pieces (see walkedPieces): in one
- * when the root is small enough to read natively at once (NATIVE_MAX_ELEMENTS),
- * which the caller may rule out (a page served large). Whether it is, is
- * asked natively and within bounds: the element count stops at the limit,
- * and the search for a long text costs about 0.1 µs a text node.
+ * Is `root` small enough to read at once? Asked natively and within bounds:
+ * the element count stops at the limit, and the search for a long text costs
+ * about 0.1 µs a text node. A shadow root is never (it has no
+ * getElementsByTagName).
  */
-export function* gatePieces(root: Node, atOnce = true): Generator<string, boolean, void> {
-  if (atOnce && readsAtOnce(root)) {
-    yield walkedText(root);
-    return true;
-  }
-  return yield* walkedPieces(root);
-}
-
-function readsAtOnce(root: Node): boolean {
-  if (root.nodeType === 3 || root.nodeType === 4) return (root as Text).length <= LONG_TEXT;
-  // (A shadow root has no getElementsByTagName: read in pieces.)
-  if (!('getElementsByTagName' in root)) return false;
-  if ((root as Element).getElementsByTagName('*').item(NATIVE_MAX_ELEMENTS)) return false;
-  const doc = root.ownerDocument ?? (root as Document);
-  try {
-    return !doc.evaluate(LONG_TEXT_XPATH, root, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The text `walkedText(root)` reads, in pieces that join to it exactly, so
- * that the gate can be asked of a root of any size a slice at a time. Each
- * piece comes from a walk of at most PIECE_NODES nodes and holds at most
- * PIECE_CHARS characters (it may be empty, after a run of elements); one
- * text node longer than that comes in windows of it.
- *
- * The caller may pause between pieces. The walk goes on over the tree as it
- * is then (a change to what it has read is the caller's to ask about again,
- * as the scanner's next turn does), and returns false when the node it
- * stood on has left the root meanwhile: the rest was not read. True when it
- * read the whole root.
- *
- * One native read of the whole root, which this replaces for the gate, took
- * 31–34 ms in Chromium and about 90 ms in Firefox for a script-built page of
- * one 10 MB text node, and 30 ms in Chromium for 100,000 short text nodes:
- * its cost follows both the characters and the nodes, and neither is known
- * before reading. The walk learns both as it goes.
- */
-export function* walkedPieces(root: Node, maxChars = PIECE_CHARS, maxNodes = PIECE_NODES): Generator<string, boolean, void> {
-  if (root.nodeType === 3 || root.nodeType === 4) {
-    yield* windowsOf(root as Text, maxChars);
-    return true;
-  }
-  const doc = root.ownerDocument ?? (root as Document);
-  const walker = doc.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT | NodeFilter.SHOW_CDATA_SECTION);
-  let parts: string[] = [];
-  let chars = 0;
-  let nodes = 0;
-  for (let node = walker.nextNode(); node;) {
-    if (node.nodeType === 1) {
-      if (takenOut(node as Element)) {
-        node = nextOutside(walker, root);
-        continue;
-      }
-    } else {
-      const text = node as Text;
-      const length = text.length;
-      if (chars + length > maxChars && parts.length) {
-        yield parts.join('');
-        parts = [];
-        chars = nodes = 0;
-        if (!root.contains(text)) return false;
-      }
-      if (length > maxChars) {
-        yield* windowsOf(text, maxChars);
-        if (!root.contains(text)) return false;
-      } else {
-        parts.push(text.data);
-        chars += length;
-      }
-    }
-    // A pause point even with no text read: a run of elements costs the walk too.
-    if (++nodes >= maxNodes) {
-      yield parts.join('');
-      parts = [];
-      chars = nodes = 0;
-      if (!root.contains(node)) return false;
-    }
-    node = walker.nextNode();
-  }
-  if (parts.length) yield parts.join('');
-  return true;
-}
-
-/**
- * Does walkedText take this element out? The same test, asked of one
- * element as the walk meets it: a `querySelectorAll` of the whole root
- * first would be one long native call on a root of megabytes.
- */
-function takenOut(el: Element): boolean {
-  const name = el.localName;
-  if (name === 'script' || name === 'style' || name === 'noscript' || name === 'template') return true;
-  return el.hasAttributes() && el.matches(TEXT_SKIP_ATTRIBUTES) && isSkipped(el);
-}
-
-/** A long text node's data in windows of `size`, each read natively (as long as it is then). */
-function* windowsOf(text: Text, size: number): Generator<string, void, void> {
-  for (let at = 0; at < text.length; at += size) yield text.substringData(at, size);
+export function readsAtOnce(root: Node): boolean {
+  if (root.nodeType !== 1 || (root as Element).getElementsByTagName('*').item(NATIVE_MAX_ELEMENTS)) return false;
+  return !root.ownerDocument!.evaluate(LONG_TEXT_XPATH, root, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
 }
 
 /**

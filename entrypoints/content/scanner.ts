@@ -23,7 +23,6 @@ import {
   ABOUT_HITS,
   compileCueGate,
   compileGate,
-  GateStream,
   CueHitCollector,
   compileSteps,
   type Gate,
@@ -56,7 +55,7 @@ import {
   type Pruner,
   type Segment,
   type TextBatch,
-  gatePieces,
+  readsAtOnce,
   walkedText,
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
@@ -77,13 +76,13 @@ const WINDOW = 32_768;
 /** A window is scanned this far past its end, so that a term across the cut is found whole. */
 const WINDOW_OVERLAP = 256;
 /**
- * A huge text's candidates are resolved and kept at most this many at a
- * time, starting at an eighth of it and sized like the windows. Each kept one
- * is checked for visibility in the element its text sits in: in a paragraph
- * of 100,000 spans, 2,000 at a time took up to 96 ms of ours in one task,
- * and 256 at a time 15–16 ms on a page of one 10 MB text node (Chromium).
+ * A huge text's candidates are resolved and kept this many at a time. Each
+ * kept one is checked for visibility in the element its text sits in: in a
+ * paragraph of 100,000 spans, 2,000 at a time took up to 96 ms of ours in
+ * one task, and 256 at a time 15–16 ms on a page of one 10 MB text node
+ * (Chromium).
  */
-const HUGE_PART = 256;
+const HUGE_PART = 64;
 /**
  * Text is collected and scanned in batches of about this many characters:
  * enough to spread the per-scan cost, few enough that a batch's nodes are
@@ -92,7 +91,7 @@ const HUGE_PART = 256;
 const BATCH_CHARS = 8_192;
 /** The first batch of a walk: grown towards BATCH_CHARS while batches are quick (nextBatchChars). */
 const FIRST_BATCH_CHARS = 2_048;
-/** A page served larger than this has its body read by the gate in pieces (see gatePieces). */
+/** A page served larger than this has its body read by the gate batch by batch (see mayHold). */
 const GATE_MAX_BYTES = 2_000_000;
 /**
  * A pruned walk (see `pruner`) reads the text of a block that may hold a
@@ -478,8 +477,8 @@ export class Scanner {
 
   /**
    * Is there no term to find under these roots? Asks the gate (lib/matcher/gate.ts)
-   * of the text the walk would read under each root (`gatePieces`: at once
-   * or a piece at a time), and stops at the first root that may hold one: the
+   * of the text the walk would read under each root (at once, or batch by
+   * batch for a large one), and stops at the first root that may hold one: the
    * usual answer on a page about the topics, for the cost of reading its
    * text up to there. When none may, walks the roots' elements (no text) for
    * the open shadow roots a full pass would meet, observes them, and asks the
@@ -500,51 +499,49 @@ export class Scanner {
     }
     // The roots met here are walked again by the pass that follows if one holds a term.
     const roots = [...given];
-    const shadows: ShadowRoot[] = [];
-    for (let r = 0; r < roots.length; r++) {
+    let holds = false;
+    for (let r = 0; r < roots.length && !holds; r++) {
       const onShadowRoot = (shadow: ShadowRoot) => {
         this.observe(shadow);
         this.options.onShadowRoot?.(shadow);
         roots.push(shadow);
-        shadows.push(shadow);
+        // A shadow root's text is read at once, natively: a component's, not a page's.
+        holds ||= !!gate && mayMatch(gate, walkedText(shadow));
       };
       const collector = new BatchCollector(roots[r]!, onShadowRoot, this.options.ownElements?.() ?? [], BATCH_CHARS, true);
-      for (let more = true; more;) {
-        more = collector.next() !== undefined;
-        for (let shadow = shadows.pop(); shadow; shadow = shadows.pop()) {
-          const holds = await this.mayHold(shadow, gate, slice, epoch);
-          if (holds !== false) return done(holds === null ? null : false);
-        }
+      while (!holds && collector.next() !== undefined) {
         if (slice.spent()) {
           await slice.maybeYield();
           if (epoch !== this.epoch) return done(null);
         }
       }
     }
-    return done(true);
+    return done(!holds);
   }
 
   /**
    * Could the walk find a term under `root`? False only when the gate is
    * sure; null when the turn was abandoned while reading. A root too large
-   * to read at once is read in pieces, with a pause between them when the
-   * slice is spent, whatever its size or how it was built.
+   * to read at once (`readsAtOnce`) is read batch by batch, with a pause
+   * when the slice is spent, whatever its size or how it was built.
    */
   private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
     if (!gate) return false;
-    const stream = new GateStream(gate);
     // The body of a page served large is not read at once even if its elements are few: it may hold megabytes of text.
-    const pieces = gatePieces(root, !(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES));
-    let piece = pieces.next();
-    for (; !piece.done; piece = pieces.next()) {
-      if (stream.push(piece.value)) return true;
-      if (slice.spent()) {
+    if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) return mayMatch(gate, walkedText(root));
+    // The walk's own batches: no term spans two of its segments, so each batch is asked on its own, and
+    // a huge one in windows that overlap as the scan's do. Shadow roots are left to quietUnder.
+    const collector = new BatchCollector(root, () => undefined, this.options.ownElements?.() ?? [], BATCH_CHARS);
+    for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
+      const text = batch?.text ?? '';
+      for (let at = 0; ; at += WINDOW) {
+        if (mayMatch(gate, text.slice(at, at + WINDOW + WINDOW_OVERLAP))) return true;
         await slice.maybeYield();
         if (epoch !== this.epoch) return null;
+        if (at + WINDOW >= text.length) break;
       }
     }
-    // Cut short when the node it stood on left the root while it paused: what was not read may hold one.
-    return !piece.value;
+    return false;
   }
 
   /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */
@@ -686,14 +683,13 @@ export class Scanner {
     // earlier window kept (the tail of a term found whole), is left to the next window or dropped.
     // (Within one window, what overlaps is all kept, as for any batch: the rules choose.)
     let reach = 0;
-    let hitReach = 0;
     let size = FIRST_BATCH_CHARS;
     for (let start = 0; start < text.length;) {
-      const end = windowEnd(text, start, size);
+      // Cut anywhere: what a cut splits is found whole in the overlap.
+      const end = Math.min(text.length, start + size);
       const began = performance.now();
       const scan = scanBlock(matcher, text.slice(start, Math.min(text.length, end + WINDOW_OVERLAP)));
       const reachBefore = reach;
-      const hitReachBefore = hitReach;
       for (const c of scan.candidates) {
         if (start + c.start >= end || start + c.start < reachBefore) continue;
         reach = Math.max(reach, start + c.end);
@@ -702,8 +698,7 @@ export class Scanner {
         of(s).candidates.push({ ...c, start: c.start - from, end: c.end - from });
       }
       for (const h of scan.cueHits) {
-        if (start + h.start >= end || start + h.start < hitReachBefore) continue;
-        hitReach = Math.max(hitReach, start + h.end);
+        if (start + h.start >= end) continue;
         const s = segmentIndex(batch, start + h.start);
         const from = batch.starts[s]! - start;
         of(s).hits.add({ name: h.name, start: h.start - from, end: h.end - from });
@@ -715,7 +710,6 @@ export class Scanner {
       if (!(await pause())) return false;
     }
     // In document order: a page-wide pass appends its records as it goes.
-    let part = HUGE_PART >> 3;
     for (const s of [...found.keys()].sort((a, b) => a - b)) {
       const { candidates, hits } = found.get(s)!;
       if (!candidates.length) continue;
@@ -728,13 +722,11 @@ export class Scanner {
         let reach = 0;
         for (; i < candidates.length; i++) {
           const c = candidates[i]!;
-          if (own.length >= part && c.start >= reach) break;
+          if (own.length >= HUGE_PART && c.start >= reach) break;
           own.push(c);
           reach = Math.max(reach, c.end);
         }
-        const began = performance.now();
         this.resolve(record, seg, { candidates: own, cues: hits.cues, cueHits: hits.hits }, 0);
-        part = nextBatchChars(part, performance.now() - began, HUGE_PART, 8);
         if (!(await pause())) return false;
       }
     }
@@ -1061,14 +1053,6 @@ export class Scanner {
     if (touched > MAX_BATCH) this.pendingFull = true;
     if (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) void this.kick();
   }
-}
-
-/** Where a window of a huge text that starts at `start` ends: about `size` characters on, at a space when one is near. */
-function windowEnd(text: string, start: number, size: number): number {
-  const end = Math.min(text.length, start + size);
-  if (end === text.length) return end;
-  const space = text.lastIndexOf(' ', end);
-  return space > start + size / 2 ? space : end;
 }
 
 /** The cue hits starting in [from, to), with offsets from `from` (one segment's hits out of its batch's). */

@@ -22,8 +22,6 @@ import { IGNORABLES, isAcronym, tokenize } from './tokenize';
 export interface Gate {
   /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
   readonly pattern: RegExp;
-  /** The most characters of tokens in any one form: how far back a match may reach across a seam. */
-  readonly longest: number;
 }
 
 /**
@@ -56,62 +54,7 @@ export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<strin
     trie.addAll((published && Object.hasOwn(published, topic.id) ? published[topic.id] : undefined) ?? topicTermForms(topic));
   }
   const pattern = trie.pattern();
-  return pattern ? { pattern, longest: trie.longest } : null;
-}
-
-/**
- * The gate asked of a text that arrives in pieces (see `walkedPieces` in the
- * content script's collect.ts), answering as `mayMatch` would of the pieces
- * joined. Each piece is asked together with the tail of the text before it:
- * a match across the seam holds at least one token character after it, so
- * at most `longest - 1` before it, and the tail keeps the last `longest`
- * characters that are neither joiners nor ignorable, with everything after
- * the first of them. Keeping more than needed only repeats a little work.
- */
-export class GateStream {
-  private tail = '';
-
-  constructor(private readonly gate: Gate) {}
-
-  /** Adds a piece; true once the text so far may hold a candidate. Only "no" is certain. */
-  push(piece: string): boolean {
-    if (!piece) return false;
-    const text = this.tail + piece;
-    if (mayMatch(this.gate, text)) return true;
-    // A long run of them is cut short: the joiners between two tokens may be any number, none included,
-    // so a shorter run can only let more through. This keeps the tail short on a page of white space.
-    this.tail = text.slice(tailStart(text, this.gate.longest)).replace(LONG_RUN, (run) => run.slice(0, RUN_KEPT));
-    return false;
-  }
-
-  /** Characters carried from the pieces so far into the next one's question. */
-  get carried(): number {
-    return this.tail.length;
-  }
-}
-
-/** Joiner characters (GAP) and ignorable ones: they may stand anywhere in a match without counting. */
-export const UNCOUNTED = /[\s\u00a0\u202f\-\u2010\u2011.\u00AD\u200B-\u200D\u2060\uFEFF]/;
-const RUN_KEPT = 64;
-const LONG_RUN = new RegExp(`${UNCOUNTED.source}{${RUN_KEPT + 1},}`, 'g');
-
-/** UNCOUNTED.test for one UTF-16 code unit, without a regular expression (a tail may start after a long run of spaces). */
-export function uncounted(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
-  if (c < 0x2000) return c === 0x2d || c === 0x2e || c === 0xa0 || c === 0xad || c === 0x1680;
-  return (
-    c <= 0x200d || c === 0x2010 || c === 0x2011 || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff
-  );
-}
-
-/** Where the shortest suffix of `text` holding `count` counted characters starts (0 when it holds fewer). */
-function tailStart(text: string, count: number): number {
-  let seen = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    if (uncounted(text.charCodeAt(i))) continue;
-    if (++seen >= count) return i;
-  }
-  return 0;
+  return pattern ? { pattern } : null;
 }
 
 /**
@@ -150,14 +93,8 @@ export function compileCueGate(spec: MatcherSpec, names: Iterable<string>): CueG
 /** Token lists gathered into a trie, written out as one pattern. */
 class FormTrie {
   private readonly root: Node = { end: false, next: new Map() };
-  /** The most token characters of any form added. */
-  longest = 0;
 
   add(tokens: readonly string[]): void {
-    this.longest = Math.max(
-      this.longest,
-      tokens.reduce((n, t) => n + t.length, 0),
-    );
     let node = this.root;
     for (const token of tokens) {
       let next = node.next.get(token);

@@ -12,7 +12,7 @@ import { inflections } from './inflect';
 import { isAcronym, J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
-export { compileCueGate, compileGate, GateStream, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
+export { compileCueGate, compileGate, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
 export { MATCHER_BUILD } from './build';
 
 export interface MatcherSpec {

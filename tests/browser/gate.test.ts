@@ -7,18 +7,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
-import { compileGate, compileMatcher, GateStream, scanBlock } from '../../lib/matcher';
-import {
-  collectBatches,
-  gatePieces,
-  insideSkipped,
-  isInline,
-  isSkipped,
-  PIECE_CHARS,
-  PIECE_NODES,
-  walkedPieces,
-  walkedText,
-} from '../../entrypoints/content/collect';
+import { compileGate, compileMatcher, scanBlock } from '../../lib/matcher';
+import { collectBatches, insideSkipped, isInline, isSkipped, readsAtOnce, walkedText } from '../../entrypoints/content/collect';
+import { mayMatch } from '../../lib/matcher';
 
 const data = dataset as Dataset;
 const spec = { topics: data.topics, cues: data.cues };
@@ -39,20 +30,9 @@ afterEach(() => {
   document.body.innerHTML = '';
 });
 
-/** All of walkedPieces, with what it returned. */
-function pieces(root: Node, maxChars?: number, maxNodes?: number): { pieces: string[]; whole: boolean } {
-  const out: string[] = [];
-  const it = walkedPieces(root, maxChars, maxNodes);
-  for (let step = it.next(); ; step = it.next()) {
-    if (step.done) return { pieces: out, whole: step.value };
-    out.push(step.value);
-  }
-}
-
-/** The gate asked of `root` as the scanner asks it: piece by piece (here small ones, so that terms fall across seams). */
-function mayHoldTerm(root: Node, maxChars = 11, maxNodes = 5): boolean {
-  const stream = new GateStream(gate!);
-  return pieces(root, maxChars, maxNodes).pieces.some((piece) => stream.push(piece));
+/** The gate asked of the text read at once, as the scanner asks of a root of ordinary size. */
+function mayHoldTerm(root: Node, g: typeof gate): boolean {
+  return mayMatch(g, walkedText(root));
 }
 
 function walkFinds(root: Node): boolean {
@@ -72,12 +52,7 @@ describe('the gate against the walk', () => {
         if (insideSkipped(el)) continue;
         roots++;
         const finds = walkFinds(el);
-        const maybe = mayHoldTerm(el);
-        // And the pieces are the text the walk's gate reads, exactly, with no piece over its limits.
-        const read = pieces(el, 11, 5);
-        expect(read.whole).toBe(true);
-        expect(read.pieces.join('')).toBe(walkedText(el));
-        expect(Math.max(0, ...read.pieces.map((p) => p.length))).toBeLessThanOrEqual(11);
+        const maybe = mayHoldTerm(el, gate);
         if (finds) {
           found++;
           expect(maybe, `${name}: <${el.localName}> ${el.textContent?.slice(0, 100)}`).toBe(true);
@@ -107,73 +82,26 @@ describe('the gate against the walk', () => {
     expect(skipped).toBeGreaterThan(15);
   });
 
-  it('reads a text longer than a piece in windows of it, and finds a term across their seam', () => {
-    const plain = 'Filler words keep the paragraph long and plain for the reader. ';
-    const p = document.createElement('p');
-    p.textContent = plain.repeat(Math.ceil((2.5 * PIECE_CHARS) / plain.length));
-    document.body.append(p);
-    const read = pieces(p);
-    expect(read.pieces.length).toBe(3);
-    expect(read.pieces.every((piece) => piece.length <= PIECE_CHARS)).toBe(true);
-    expect(read.pieces.join('')).toBe(p.textContent);
-    expect(mayHoldTerm(p, PIECE_CHARS)).toBe(false);
-    // "export controls" placed across the first window's end, one text node as a script builds it.
-    const text = p.textContent;
-    p.textContent = text.slice(0, PIECE_CHARS - 10) + ' export controls ' + text.slice(PIECE_CHARS + 7);
-    expect(p.firstChild!.nodeType).toBe(3);
-    expect(mayHoldTerm(p, PIECE_CHARS)).toBe(true);
-    expect(mayHoldTerm(p.firstChild!, PIECE_CHARS)).toBe(true);
-  });
-
-  it('reads a root of ordinary size at once, and a large one, or one holding a long text, in pieces', () => {
-    const all = (root: Node, atOnce?: boolean) => [...gatePieces(root, atOnce)];
-    // Twice as many nodes as a piece's walk visits, in a few hundred elements: one native read.
-    document.body.innerHTML = `<div id="a">${'<p>A plain line, <b>and</b> more.</p>'.repeat(PIECE_NODES / 3)}<script>var long = "${'x'.repeat(20_000)}";</script></div>`;
+  it('reads a root at once when it is of ordinary size, and not one with many elements or a long text', () => {
+    document.body.innerHTML = `<div id="a">${'<p>A plain line, <b>and</b> more.</p>'.repeat(500)}<script>var long = "${'x'.repeat(20_000)}";</script></div>`;
     const a = document.getElementById('a')!;
-    expect(all(a)).toEqual([walkedText(a)]);
-    // Unless the caller rules it out (a page served large): then in pieces, the same text.
-    expect(all(a, false).length).toBeGreaterThan(1);
-    expect(all(a, false).join('')).toBe(walkedText(a));
-    // A long text outside a script: in pieces.
+    // A long text inside a script does not count: the walk never reads it.
+    expect(readsAtOnce(a)).toBe(true);
     a.insertAdjacentHTML('beforeend', `<p>${'Plain words. '.repeat(2000)}</p>`);
-    expect(all(a).length).toBeGreaterThan(1);
-    expect(all(a).join('')).toBe(walkedText(a));
-    // Over 8,192 elements: in pieces.
-    document.body.innerHTML = `<div id="b">${'<i></i>'.repeat(8200)}<p>End.</p></div>`;
-    const b = document.getElementById('b')!;
-    expect(all(b).length).toBeGreaterThan(1);
-    expect(all(b).join('')).toBe('End.');
-  });
-
-  it('pauses after a bounded number of nodes even where they hold no text', () => {
-    const div = document.createElement('div');
-    for (let i = 0; i < 100; i++) div.append(document.createElement('span'));
-    document.body.append(div);
-    // 100 empty elements, 10 at a time: nine pause points (the last run ends the walk).
-    const read = pieces(div, 1000, 10);
-    expect(read.pieces.length).toBeGreaterThanOrEqual(9);
-    expect(read.pieces.join('')).toBe('');
-  });
-
-  it('says the read was cut short when the node it stood on left the root during a pause', () => {
-    document.body.innerHTML = `<div id="a">${'<p>One plain line.</p>'.repeat(10)}</div>`;
-    const a = document.getElementById('a')!;
-    const it = walkedPieces(a, 1000, 4);
-    expect(it.next().done).toBe(false);
-    // The walk stands on the second paragraph's text: take the paragraph out.
-    a.children[1]!.remove();
-    let step = it.next();
-    while (!step.done) step = it.next();
-    expect(step.value).toBe(false);
-    // Left alone, the same walk reads to the end.
-    expect(pieces(a, 1000, 4).whole).toBe(true);
+    expect(readsAtOnce(a)).toBe(false);
+    document.body.innerHTML = `<div id="b">${'<i></i>'.repeat(8200)}</div><div id="c">${'<i></i>'.repeat(8000)}</div>`;
+    expect(readsAtOnce(document.getElementById('b')!)).toBe(false);
+    expect(readsAtOnce(document.getElementById('c')!)).toBe(true);
+    const host = document.createElement('div');
+    document.body.append(host);
+    expect(readsAtOnce(host.attachShadow({ mode: 'open' }))).toBe(false);
   });
 
   it('does not read the text of scripts, styles and fallbacks, which no reader sees', () => {
     document.body.innerHTML = `<div id="a"><style>.deepseek-v3 { color: red }</style><noscript><img alt="DeepSeek"></noscript>
       <template><p>export controls</p></template><p>A plain paragraph.</p><script type="application/json">{"m":"distillation"}</script></div>`;
-    expect(mayHoldTerm(document.getElementById('a')!)).toBe(false);
+    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(false);
     document.getElementById('a')!.insertAdjacentHTML('beforeend', '<p>And DeepSeek.</p>');
-    expect(mayHoldTerm(document.getElementById('a')!)).toBe(true);
+    expect(mayHoldTerm(document.getElementById('a')!, gate)).toBe(true);
   });
 });

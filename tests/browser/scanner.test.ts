@@ -110,6 +110,21 @@ describe('a page that holds no term', () => {
     expect(s.holdsNoTerm).toBe(false);
   });
 
+  it('asks of a root with a long text through the walk, a window at a time, and finds a term across a window’s end', async () => {
+    // Built by script, as a feed or a web app builds its text: no byte count says it is large.
+    const filler = 'Plain words for a long page. '.repeat(2000);
+    const s = await start(`<p id="p"></p>`);
+    await settled(s);
+    const p = document.getElementById('p')!;
+    p.append(document.createTextNode(filler + filler));
+    await settled(s);
+    expect(s.findings().total).toBe(0);
+    // The name across the end of the first window of 32,768 characters.
+    const text = filler + filler;
+    p.textContent = `${text.slice(0, 32_768 - 5)} DeepSeek ${text.slice(32_768 + 5)}`;
+    expect(await settled(s)).toEqual(['DeepSeek']);
+  });
+
   it('reads a word the walk joins across a skipped inline element that holds text', async () => {
     // textContent reads "Deep·Seek"; the walk leaves the hidden dot out and reads "DeepSeek".
     const s = await start('<p>Deep<span aria-hidden="true">·</span>Seek released a model.</p>');

@@ -6,8 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileCueGate, compileGate, compileMatcher, GateStream, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
-import { UNCOUNTED, uncounted } from '../../lib/matcher/gate';
+import { compileCueGate, compileGate, compileMatcher, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -168,69 +167,5 @@ describe('compileCueGate', () => {
     expect(mayMatch(noTerm, 'Nvidia chips and AI labs.', none)).toBe(false);
     // The term gate still answers for the terms.
     expect(mayMatch(gate, 'DeepSeek', none)).toBe(true);
-  });
-});
-
-describe('GateStream', () => {
-  /** The stream's answer for `text` cut at the given offsets. */
-  const streamed = (text: string, cuts: number[]) => {
-    const stream = new GateStream(gate);
-    let at = 0;
-    for (const cut of [...cuts, text.length]) {
-      if (stream.push(text.slice(at, cut))) return true;
-      at = cut;
-    }
-    return false;
-  };
-
-  it('answers as the gate does of the whole text, wherever the text is cut (3,000 random texts, cut at random and into single characters)', () => {
-    const rnd = random(7);
-    let maybe = 0;
-    let no = 0;
-    for (const text of randomTexts(23, 3000, ['the', 'said on Monday', '   ', '\u200b\u200b', 'again'], 8)) {
-      const whole = mayMatch(gate, text);
-      if (whole) maybe++;
-      else no++;
-      const cuts = [...new Set(Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => Math.floor(rnd() * text.length)))].sort((a, b) => a - b);
-      expect(streamed(text, cuts), `${JSON.stringify(text)} cut at ${cuts}`).toBe(whole);
-      if (text.length < 400)
-        expect(
-          streamed(
-            text,
-            Array.from({ length: text.length }, (_, i) => i),
-          ),
-          JSON.stringify(text),
-        ).toBe(whole);
-    }
-    // Both answers were asked for many times.
-    expect(maybe).toBeGreaterThan(500);
-    expect(no).toBeGreaterThan(100);
-  });
-
-  it('finds every form of every term across a seam at each of its characters', () => {
-    for (const norms of data.topics.flatMap((topic) => [...topicTermForms(topic)])) {
-      const text = `Plain words before. ${norms.join(' ')} after.`;
-      for (let cut = 20; cut <= 20 + norms.join(' ').length; cut++) expect(streamed(text, [cut]), `${text} cut at ${cut}`).toBe(true);
-    }
-  });
-
-  it('keeps its tail short: a few dozen characters, however long the white space before the next piece', () => {
-    const stream = new GateStream(gate);
-    expect(stream.push('A long export')).toBe(false);
-    for (let i = 0; i < 1000; i++) expect(stream.push(' \n\u00a0'.repeat(300))).toBe(false);
-    expect(stream.carried).toBeLessThan(gate.longest + 200);
-    // The term's first word is still carried across all that space.
-    expect(stream.push('controls')).toBe(true);
-    const plain = new GateStream(gate);
-    for (let i = 0; i < 200; i++) plain.push('Filler words keep the paragraph long and plain for the reader. '.repeat(20));
-    expect(plain.carried).toBeLessThan(gate.longest * 3);
-    expect(plain.carried).toBeGreaterThanOrEqual(gate.longest);
-  });
-
-  it('counts the same characters as uncounted as the pattern the gate skips between tokens', () => {
-    const differ: string[] = [];
-    for (let c = 0; c <= 0xffff; c++) if (uncounted(c) !== UNCOUNTED.test(String.fromCharCode(c))) differ.push(c.toString(16));
-    expect(differ).toEqual([]);
-    expect(uncounted(0x20) && uncounted(0x200b) && !uncounted(0x61)).toBe(true);
   });
 });
