@@ -685,8 +685,11 @@ export class Scanner {
     let reach = 0;
     let size = FIRST_BATCH_CHARS;
     for (let start = 0; start < text.length;) {
-      // Cut anywhere: what a cut splits is found whole in the overlap.
-      const end = Math.min(text.length, start + size);
+      // Cut at a space when one is near, so no window starts inside a word (a term there would
+      // have no word before it to be told from); what a cut splits is found whole in the overlap.
+      let end = Math.min(text.length, start + size);
+      const space = end < text.length ? text.lastIndexOf(' ', end) : -1;
+      if (space > start + size / 2) end = space;
       const began = performance.now();
       const scan = scanBlock(matcher, text.slice(start, Math.min(text.length, end + WINDOW_OVERLAP)));
       const reachBefore = reach;
