@@ -60,7 +60,7 @@ import {
 } from './collect';
 import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
-import { nextBatchChars, Slice, whenIdle, yieldToPage } from './schedule';
+import { nextBatchChars, Slice, whenIdle } from './schedule';
 import { ShadowSweep } from './shadow-sweep';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
@@ -402,73 +402,80 @@ export class Scanner {
       const epoch = this.epoch;
       await whenIdle(this.doc);
       if (epoch !== this.epoch) continue;
-      const full = this.pendingFull;
-      this.shown = new ShownCache();
-      let roots: Node[];
-      if (full) {
-        this.pendingFull = false;
-        this.pendingRoots.clear();
-        this.pendingRemoved = [];
-        this.forgetAll();
-        this.state = 'scanning';
-        roots = this.doc.body ? [this.doc.body] : [];
-      } else {
-        for (const el of this.pendingRemoved) this.forgetUnder(el);
-        this.pendingRemoved = [];
-        roots = topmost([...this.pendingRoots].filter((r) => r.isConnected && !insideSkipped(r)));
-        this.pendingRoots.clear();
-        for (const root of roots) this.forgetUnder(root);
+      // One budget for the whole turn: each phase (gate, compile, walk, retry,
+      // paint) goes on in the slice the one before it left, so no two of them
+      // share a task with a budget each.
+      const slice = new Slice();
+      try {
+        await this.turn(epoch, slice);
+      } finally {
+        slice.end();
       }
-      if (full || this.quiet) {
-        const quiet = await this.quietUnder(roots, epoch);
-        if (quiet === null) continue;
-        if (quiet) {
-          this.quiet = true;
-          if (full) this.state = 'done';
-          this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
-          this.onChange();
-          continue;
-        }
-        if (!full) {
-          // New text on a page that held no term: read the whole page, so that its cues are known too.
-          this.pendingFull = true;
-          continue;
-        }
-        this.quiet = false;
-      }
-      if (this.compile) {
-        const compiled = await this.compiled(this.compile(), epoch);
-        if (!compiled) continue;
-        this.matcher = compiled;
-        this.compile = null;
-      }
-      if (epoch !== this.epoch || !this.matcher) continue;
-      if (full) this.readTitle(this.matcher);
-      const cuesBefore = this.pageCues.size + this.pageAbout.size;
-      const finished = await this.scanRoots(roots, epoch, full);
-      if (!finished) continue;
-      if (this.pageCues.size + this.pageAbout.size > cuesBefore && !(await this.retryPageRules(epoch))) continue;
-      await this.paint(epoch);
-      if (epoch !== this.epoch) continue;
-      if (full) this.state = 'done';
-      this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
-      this.onChange();
     }
   }
 
-  /** Runs a compilation in slices, then yields; null when the turn was abandoned meanwhile. */
-  private async compiled(steps: Generator<void, CompiledMatcher, void>, epoch: number): Promise<CompiledMatcher | null> {
-    const slice = new Slice();
-    for (let step = steps.next(); ; step = steps.next()) {
-      if (step.done) {
-        slice.end();
-        await yieldToPage();
-        return epoch === this.epoch ? step.value : null;
+  /** One turn of the loop: what is pending, gated, compiled for, scanned and painted. */
+  private async turn(epoch: number, slice: Slice): Promise<void> {
+    const full = this.pendingFull;
+    this.shown = new ShownCache();
+    let roots: Node[];
+    if (full) {
+      this.pendingFull = false;
+      this.pendingRoots.clear();
+      this.pendingRemoved = [];
+      this.forgetAll();
+      this.state = 'scanning';
+      roots = this.doc.body ? [this.doc.body] : [];
+    } else {
+      for (const el of this.pendingRemoved) this.forgetUnder(el);
+      this.pendingRemoved = [];
+      roots = topmost([...this.pendingRoots].filter((r) => r.isConnected && !insideSkipped(r)));
+      this.pendingRoots.clear();
+      for (const root of roots) this.forgetUnder(root);
+    }
+    if (full || this.quiet) {
+      const quiet = await this.quietUnder(roots, epoch, slice);
+      if (quiet === null) return;
+      if (quiet) {
+        this.quiet = true;
+        if (full) this.state = 'done';
+        this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
+        this.onChange();
+        return;
       }
+      if (!full) {
+        // New text on a page that held no term: read the whole page, so that its cues are known too.
+        this.pendingFull = true;
+        return;
+      }
+      this.quiet = false;
+    }
+    if (this.compile) {
+      const compiled = await this.compiled(this.compile(), epoch, slice);
+      if (!compiled) return;
+      this.matcher = compiled;
+      this.compile = null;
+    }
+    if (epoch !== this.epoch || !this.matcher) return;
+    if (full) this.readTitle(this.matcher);
+    const cuesBefore = this.pageCues.size + this.pageAbout.size;
+    const finished = await this.scanRoots(roots, epoch, full, slice);
+    if (!finished) return;
+    if (this.pageCues.size + this.pageAbout.size > cuesBefore && !(await this.retryPageRules(epoch, slice))) return;
+    await this.paint(epoch, slice);
+    if (epoch !== this.epoch) return;
+    if (full) this.state = 'done';
+    this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
+    this.onChange();
+  }
+
+  /** Runs a compilation in the turn's slices; null when the turn was abandoned meanwhile. */
+  private async compiled(steps: Generator<void, CompiledMatcher, void>, epoch: number, slice: Slice): Promise<CompiledMatcher | null> {
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return epoch === this.epoch ? step.value : null;
       if (slice.spent()) {
         await slice.maybeYield();
         if (epoch !== this.epoch) {
-          this.abandon(slice);
           return null;
         }
       }
@@ -484,15 +491,9 @@ export class Scanner {
    * the open shadow roots a full pass would meet, observes them, and asks the
    * same of each. Null when the turn was abandoned.
    */
-  private async quietUnder(given: readonly Node[], epoch: number): Promise<boolean | null> {
-    const slice = new Slice();
+  private async quietUnder(given: readonly Node[], epoch: number, slice: Slice): Promise<boolean | null> {
     const gate = (this.gate ??= this.gateFor?.() ?? null);
-    const done = async (quiet: boolean | null) => {
-      // The pass that follows starts a slice of its own: this one ends here, after a pause if it is spent.
-      if (quiet === false) await slice.maybeYield();
-      slice.end();
-      return epoch === this.epoch ? quiet : null;
-    };
+    const done = (quiet: boolean | null) => (epoch === this.epoch ? quiet : null);
     for (const root of given) {
       const holds = await this.mayHold(root, gate, slice, epoch);
       if (holds !== false) return done(holds === null ? null : false);
@@ -545,9 +546,8 @@ export class Scanner {
   }
 
   /** Walks the roots (and open shadow roots met on the way). False when the turn was abandoned. */
-  private async scanRoots(roots: Node[], epoch: number, full: boolean): Promise<boolean> {
+  private async scanRoots(roots: Node[], epoch: number, full: boolean, slice: Slice): Promise<boolean> {
     const matcher = this.matcher!;
-    const slice = new Slice();
     let collected = 0;
     const pruneAfter = this.options.pruneAfterChars ?? PRUNE_AFTER_CHARS;
     let pruner: Pruner | null = pruneAfter <= 0 ? this.pruner() : null;
@@ -575,17 +575,16 @@ export class Scanner {
       for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
         if (batch && !pruner && (collected += batch.text.length) >= pruneAfter && (pruner = this.pruner())) collector.prune(pruner);
         if (batch && batch.text.length > WINDOW * 2) {
-          if (!(await this.addHugeBatch(matcher, batch, pause))) return this.abandon(slice);
+          if (!(await this.addHugeBatch(matcher, batch, pause))) return this.abandon();
         } else if (batch) {
           const started = performance.now();
           this.addBatch(matcher, batch);
           collector.maxChars = nextBatchChars(collector.maxChars, performance.now() - started, BATCH_CHARS);
         }
-        if (!(await pause())) return this.abandon(slice);
+        if (!(await pause())) return this.abandon();
       }
     }
     this.inOrder = false;
-    slice.end();
     return true;
   }
 
@@ -634,9 +633,8 @@ export class Scanner {
     return this.cueGate.gate;
   }
 
-  private abandon(slice: Slice): false {
+  private abandon(): false {
     this.inOrder = false;
-    slice.end();
     return false;
   }
 
@@ -863,8 +861,7 @@ export class Scanner {
    * The page's cues grew: scans whose page-scope candidates were rejected get
    * another look, in slices. False when the turn was abandoned.
    */
-  private async retryPageRules(epoch: number): Promise<boolean> {
-    const slice = new Slice();
+  private async retryPageRules(epoch: number, slice: Slice): Promise<boolean> {
     for (const list of [...this.blocks.values()]) {
       for (const record of list) {
         if (!record.retry || record.dead) continue;
@@ -874,12 +871,11 @@ export class Scanner {
           this.resolve(record, item.seg, item.scan, item.offset, item.accepted);
           if (slice.spent()) {
             await slice.maybeYield();
-            if (epoch !== this.epoch || !this.matcher) return this.abandon(slice);
+            if (epoch !== this.epoch || !this.matcher) return this.abandon();
           }
         }
       }
     }
-    slice.end();
     return true;
   }
 
@@ -954,7 +950,7 @@ export class Scanner {
    * MAX_PAINTED nearest the reader's place in the page, so a capped page is
    * still marked where it is being read. Call again after scrolling.
    */
-  async paint(epoch = this.epoch): Promise<void> {
+  async paint(epoch = this.epoch, turn?: Slice): Promise<void> {
     const all = this.mentions();
     let from = 0;
     let to = all.length;
@@ -964,7 +960,7 @@ export class Scanner {
       to = from + MAX_PAINTED;
     }
     const wanted = new Set(all.slice(from, to));
-    const slice = new Slice();
+    const slice = turn ?? new Slice();
     let n = 0;
     // The page sees the pass's changes at once, at its end (Painter.hold).
     this.painter.hold();
@@ -989,7 +985,7 @@ export class Scanner {
       // After removals and adds, so a section's first goes to its next painted mention.
       this.painter.emphasize([...wanted].filter((m) => this.painted.has(m)));
       this.painter.release();
-      slice.end();
+      if (!turn) slice.end();
     }
   }
 

@@ -10,6 +10,7 @@ import { MAX_PER_BLOCK } from '../../lib/limits';
 import { compileMatcher, resolveBlock, scanBlock } from '../../lib/matcher';
 import { Painter } from '../../entrypoints/content/painter';
 import { Scanner, type ScannerOptions } from '../../entrypoints/content/scanner';
+import { SLICE_MS } from '../../entrypoints/content/schedule';
 
 const data = dataset as Dataset;
 const index: TermIndex = buildTermIndex(data.version, data.topics, data.cues);
@@ -231,6 +232,55 @@ describe('first mentions', () => {
       Node.prototype.compareDocumentPosition = compare;
     }
     expect(comparisons).toBeLessThan(20);
+  });
+});
+
+describe('slices', () => {
+  it('gives a turn one budget: the compile after a gate read goes on in the read’s slice, not in a fresh one in the same task', async () => {
+    // A clock of our own: every reading moves it a quarter of a millisecond, and
+    // the gate's native read (the XPath search that decides it reads at once) six.
+    let clock = 0;
+    const now = performance.now;
+    const evaluate = Document.prototype.evaluate;
+    const idle = window.requestIdleCallback;
+    const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
+    const yieldTo = scheduler.yield;
+    // Clock time from the start of each task of ours to the pause that ends it.
+    let began = 0;
+    const tasks: number[] = [];
+    performance.now = () => (clock += 0.25);
+    Document.prototype.evaluate = function (this: Document, ...args: Parameters<Document['evaluate']>) {
+      clock += 6;
+      return evaluate.apply(this, args);
+    };
+    window.requestIdleCallback = (callback, options) =>
+      idle.call(
+        window,
+        (deadline) => {
+          began = clock;
+          callback(deadline);
+        },
+        options,
+      );
+    scheduler.yield = function (this: unknown) {
+      tasks.push(clock - began);
+      return yieldTo.call(this).then(() => {
+        began = clock;
+      });
+    };
+    try {
+      const s = await start('<p>DeepSeek trained its model on chips bought before the export controls.</p>');
+      expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
+    } finally {
+      performance.now = now;
+      Document.prototype.evaluate = evaluate;
+      window.requestIdleCallback = idle;
+      scheduler.yield = yieldTo;
+    }
+    // The read and the compile together outrun one budget on this clock, so there is a pause to look at.
+    expect(tasks.length).toBeGreaterThan(0);
+    // Past the budget by at most the clock readings of one step.
+    expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 1);
   });
 });
 
