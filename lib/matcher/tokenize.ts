@@ -76,6 +76,9 @@ export function classify(code: number): number {
   if (code >= 0xc0 && code <= 0x24f) return code === 0xd7 || code === 0xf7 ? OTHER : WORD;
   if (code >= 0x400 && code <= 0x4ff) return code === 0x482 ? OTHER : WORD;
   if (code >= 0x2000 && code <= 0x206f) return code <= 0x200a || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ? SPACE : OTHER;
+  // Katakana's middle dot and long-vowel mark (モデル): Common script, punctuation and a letter.
+  if (code === 0x30fb) return OTHER;
+  if (code === 0x30fc) return WORD;
   if ((code >= 0x3001 && code <= 0x3004) || (code >= 0x3008 && code <= 0x301f) || (code >= 0xff01 && code <= 0xff0f) || (code >= 0xff1a && code <= 0xff20))
     return OTHER;
   const ch = String.fromCharCode(code);
