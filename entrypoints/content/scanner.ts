@@ -494,6 +494,9 @@ export class Scanner {
   private async quietUnder(given: readonly Node[], epoch: number, slice: Slice): Promise<boolean | null> {
     const gate = (this.gate ??= this.gateFor?.() ?? null);
     const done = (quiet: boolean | null) => (epoch === this.epoch ? quiet : null);
+    // Built cold, the gate can take most of a slice: its first read may wait for the next.
+    await slice.maybeYield();
+    if (epoch !== this.epoch) return null;
     for (const root of given) {
       const holds = await this.mayHold(root, gate, slice, epoch);
       if (holds !== false) return done(holds === null ? null : false);
@@ -529,7 +532,11 @@ export class Scanner {
   private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
     if (!gate) return false;
     // The body of a page served large is not read at once even if its elements are few: it may hold megabytes of text.
-    if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) return mayMatch(gate, walkedText(root));
+    if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) {
+      // Deciding costs a native search of the root; the read is another.
+      await slice.maybeYield();
+      return epoch === this.epoch ? mayMatch(gate, walkedText(root)) : null;
+    }
     // The walk's own batches: no term spans two of its segments, so each batch is asked on its own, and
     // a huge one in windows that overlap as the scan's do. Shadow roots are left to quietUnder.
     const collector = new BatchCollector(root, () => undefined, this.options.ownElements?.() ?? [], BATCH_CHARS);

@@ -134,7 +134,7 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
 }
 
 /** Terms or phrases compiled between two pauses of `compileSteps`. */
-const STEP_PHRASES = 32;
+const STEP_PHRASES = 8;
 
 /**
  * The same compilation, paused every few dozen terms or phrases, so a
