@@ -44,7 +44,7 @@ export default defineConfig({
     // keep esbuild's faster minify.
     'vite:build:extendConfig': (entrypoints, config) => {
       if (!entrypoints.every((entry) => entry.type === 'content-script' || entry.type === 'unlisted-script')) return;
-      config.build = { ...config.build, minify: 'terser', terserOptions: { compress: { passes: 2 }, format: { comments: false } } };
+      config.build = { ...config.build, minify: 'terser', terserOptions: { compress: { passes: 3 }, format: { comments: false } } };
     },
   },
   vite: () => ({

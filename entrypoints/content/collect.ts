@@ -9,6 +9,7 @@
  * out (`data-counterpoint="off"`, Grammarly's `data-gramm="false"` convention).
  */
 import { BATCH_SEPARATOR } from '@/lib/matcher';
+import { isWordChar } from '@/lib/matcher/tokenize';
 
 /**
  * What a segment is keyed by: its nearest non-inline ancestor, or the shadow
@@ -546,18 +547,6 @@ function clippedAway(el: Element): boolean {
 function hasNonSpace(data: string): boolean {
   const c = data.charCodeAt(0);
   return (c > 32 && c < 127) || /\S/.test(data);
-}
-
-const WORD_CHAR = /[\p{L}\p{N}]/u;
-
-/** Is this code unit a letter or a digit? Accented Latin, Cyrillic and common punctuation are answered before the property pattern, which costs a few milliseconds to compile cold. */
-export function isWordChar(code: number): boolean {
-  if (Number.isNaN(code)) return false;
-  if (code < 128) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
-  if (code >= 0xc0 && code <= 0x24f) return code !== 0xd7 && code !== 0xf7;
-  if (code >= 0x400 && code <= 0x4ff) return code < 0x482 || code > 0x489;
-  if (code >= 0x2000 && code <= 0x206f) return false;
-  return WORD_CHAR.test(String.fromCharCode(code));
 }
 
 /**

@@ -69,20 +69,15 @@ export function classify(code: number): number {
   if ((code >= 0x4e00 && code <= 0x9ffc) || (code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30fa) || (code >= 0xac00 && code <= 0xd7a3)) {
     return CJK;
   }
-  // Latin letters with accents (all of Latin-1's and both Latin Extended blocks but × and ÷),
-  // Cyrillic, and the punctuation that news text is full of (curly quotes, dashes, CJK
-  // brackets and full stops, full-width commas): answered here, so most pages never compile
+  // Latin letters with accents (all of Latin-1's and both Latin Extended blocks but × and ÷)
+  // and the punctuation that news text is full of (curly quotes, dashes): answered here, so most pages never compile
   // the property patterns below (a few milliseconds, cold, in every frame).
   if (code >= 0xc0 && code <= 0x24f) return code === 0xd7 || code === 0xf7 ? OTHER : WORD;
-  if (code >= 0x400 && code <= 0x4ff) return code === 0x482 ? OTHER : WORD;
   if (code >= 0x2000 && code <= 0x206f) return code <= 0x200a || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ? SPACE : OTHER;
-  // Katakana's middle dot and long-vowel mark (モデル): Common script, punctuation and a letter.
-  if (code === 0x30fb) return OTHER;
+  // Katakana's long-vowel mark, in the dataset's Japanese phrases (モデル): a letter of the Common script.
   if (code === 0x30fc) return WORD;
-  if ((code >= 0x3001 && code <= 0x3004) || (code >= 0x3008 && code <= 0x301f) || (code >= 0xff01 && code <= 0xff0f) || (code >= 0xff1a && code <= 0xff20))
-    return OTHER;
   const ch = String.fromCharCode(code);
-  if (SPACE_RE.test(ch) || code === 0xa0 || code === 0x202f) return SPACE;
+  if (SPACE_RE.test(ch) || code === 0xa0) return SPACE;
   if (code >= 0xd800 && code <= 0xdfff) return WORD; // surrogate halves: resolved per pair below
   if (CJK_RE.test(ch)) return CJK;
   if (WORD_RE.test(ch)) return WORD;
@@ -233,6 +228,16 @@ function lettersFrom(text: string, i: number): number {
 
 function isAsciiLetter(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+/**
+ * Is this code unit part of a word: a letter, digit or mark, or a CJK
+ * character? (Not a superscript digit, a footnote mark; not half of a
+ * surrogate pair, which this table cannot judge.)
+ */
+export function isWordChar(code: number): boolean {
+  const c = code < 128 ? ASCII[code] : cls(code);
+  return c === CJK || (c === WORD && (code < 0xd800 || code > 0xdfff));
 }
 
 function isWordCode(code: number): boolean {

@@ -5,7 +5,6 @@ import {
   blockOf,
   collectSegments,
   isShown,
-  isWordChar,
   segmentAt,
   ShownCache,
   type Pruner,
@@ -95,16 +94,6 @@ describe('collectSegments', () => {
     expect(found.map((s) => s.text)).toEqual(['DeepSeek said R1 was cheap', 'a paragraph', 'then more text']);
     expect(found[0]!.block).toBe(root);
     expect(found[2]!.block).toBe(root);
-  });
-});
-
-describe('isWordChar', () => {
-  it('answers every UTF-16 code unit as the letter-or-digit property pattern does', () => {
-    const wrong: string[] = [];
-    for (let code = 0; code < 0x10000; code++) {
-      if (isWordChar(code) !== /[\p{L}\p{N}]/u.test(String.fromCharCode(code))) wrong.push(`U+${code.toString(16).padStart(4, '0')}`);
-    }
-    expect(wrong.slice(0, 10)).toEqual([]);
   });
 });
 

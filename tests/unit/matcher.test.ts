@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BATCH_SEPARATOR, compileMatcher, compileSteps, resolveBlock, scanBlock, type MatcherSpec } from '../../lib/matcher';
 import { inflections } from '../../lib/matcher/inflect';
-import { classify, tokenize } from '../../lib/matcher/tokenize';
+import { classify, isWordChar, tokenize } from '../../lib/matcher/tokenize';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -324,5 +324,16 @@ describe('character classes', () => {
     }
     expect(wrong.slice(0, 10)).toEqual([]);
     expect([...seen].sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('counts as part of a word what the tokenizer puts in one (a letter, digit or mark, a CJK character), but no surrogate half', () => {
+    const wrong: string[] = [];
+    for (let code = 0; code < 0x10000; code++) {
+      const c = byPatterns(code);
+      const expected = c === 3 || (c === 2 && (code < 0xd800 || code > 0xdfff));
+      if (isWordChar(code) !== expected) wrong.push(`U+${code.toString(16).padStart(4, '0')}`);
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    expect(isWordChar(NaN)).toBe(false);
   });
 });
