@@ -248,8 +248,6 @@ export class Scanner {
   private inOrder = false;
   /** Whether an element's text can be seen, for the current turn (styles may change between turns). */
   private shown = new ShownCache();
-  /** Mentions kept by this turn's walk whose text is yet to be checked for being seen (`verify`). */
-  private unverified: { record: SegmentRecord; mention: Mention }[] = [];
 
   /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
@@ -464,7 +462,6 @@ export class Scanner {
     const finished = await this.scanRoots(roots, epoch, full, slice);
     if (!finished) return;
     if (this.pageCues.size + this.pageAbout.size > cuesBefore && !(await this.retryPageRules(epoch, slice))) return;
-    if (!(await this.verify(epoch, slice))) return;
     await this.paint(epoch, slice);
     if (epoch !== this.epoch) return;
     if (full) this.state = 'done';
@@ -535,7 +532,11 @@ export class Scanner {
   private async mayHold(root: Node, gate: Gate | null, slice: Slice, epoch: number): Promise<boolean | null> {
     if (!gate) return false;
     // The body of a page served large is not read at once even if its elements are few: it may hold megabytes of text.
-    if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) return mayMatch(gate, walkedText(root));
+    if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) {
+      // Deciding costs a native search of the root; the read is another.
+      await slice.maybeYield();
+      return epoch === this.epoch ? mayMatch(gate, walkedText(root)) : null;
+    }
     // The walk's own batches: no term spans two of its segments, so each batch is asked on its own, and
     // a huge one in windows that overlap as the scan's do. Shadow roots are left to quietUnder.
     const collector = new BatchCollector(root, () => undefined, this.options.ownElements?.() ?? [], BATCH_CHARS);
@@ -798,6 +799,11 @@ export class Scanner {
     const start = c.start + offset;
     const end = c.end + offset;
     const at = locate(seg, start, end);
+    // Text a reader cannot see (not rendered, transparent, clipped away like
+    // screen-reader-only text) holds no mention.
+    const parent = at.startNode.parentElement;
+    if (parent && !isShown(parent, this.shown)) return;
+    if (at.endNode !== at.startNode && at.endNode.parentElement && !isShown(at.endNode.parentElement, this.shown)) return;
     if (
       record.mentions.length >= MAX_PER_BLOCK ||
       this.retained >= MAX_RETAINED ||
@@ -811,7 +817,6 @@ export class Scanner {
     const mention = new Mention(this.nextId++, c.topicId, range, at.startNode, at.endNode, seg.block, seg.text, start, end);
     if (!record.mentions.length) this.insertInOrder(record);
     record.mentions.push(mention);
-    this.unverified.push({ record, mention });
     this.retained++;
     this.flat = null;
     for (const node of at.startNode === at.endNode ? [at.startNode] : [at.startNode, at.endNode]) {
@@ -881,46 +886,6 @@ export class Scanner {
     return true;
   }
 
-  /**
-   * Drops the mentions this turn kept in text a reader cannot see (not
-   * rendered, transparent, clipped away like screen-reader-only text). The
-   * checks read style and layout, so they wait for the page to be idle, its
-   * rendering done, and read what the page has computed already: made during
-   * the walk, the first of them forced the layout of a page still loading
-   * inside our slice (10.9 ms of one traced slice on a news page). The walk
-   * itself changes nothing the page lays out. False when the turn was
-   * abandoned (what is left is checked by the next turn).
-   */
-  private async verify(epoch: number, slice: Slice): Promise<boolean> {
-    if (!this.unverified.length) return true;
-    await slice.maybeYield(this.doc);
-    for (let next; epoch === this.epoch && (next = this.unverified.pop());) {
-      const { record, mention: m } = next;
-      const seen = (text: Text) => !text.parentElement || isShown(text.parentElement, this.shown);
-      const at = record.mentions.indexOf(m);
-      if (at >= 0 && !(seen(m.startNode) && seen(m.endNode))) {
-        // Taken back out.
-        record.mentions.splice(at, 1);
-        this.unindex(m);
-        this.retained--;
-        this.flat = null;
-        if (!record.mentions.length) this.orderDirty = true;
-      }
-      if (slice.spent()) await slice.maybeYield(this.doc);
-    }
-    return epoch === this.epoch;
-  }
-
-  /** Takes a mention off the page and out of the index by node. */
-  private unindex(m: Mention): void {
-    if (this.painted.delete(m)) this.painter.remove(m.topicId, m.range);
-    for (const node of m.startNode === m.endNode ? [m.startNode] : [m.startNode, m.endNode]) {
-      const list = this.byNode.get(node)?.filter((x) => x !== m);
-      if (list?.length) this.byNode.set(node, list);
-      else this.byNode.delete(node);
-    }
-  }
-
   // ── Forgetting ──────────────────────────────────────────────────────────
 
   /** Forgets the blocks at and under `root`, open shadow roots included. */
@@ -949,7 +914,14 @@ export class Scanner {
   /** Takes a record's mentions off the page and out of the indexes. */
   private unkeep(record: SegmentRecord): void {
     if (!record.mentions.length) return;
-    for (const m of record.mentions) this.unindex(m);
+    for (const m of record.mentions) {
+      if (this.painted.delete(m)) this.painter.remove(m.topicId, m.range);
+      for (const node of m.startNode === m.endNode ? [m.startNode] : [m.startNode, m.endNode]) {
+        const list = this.byNode.get(node)?.filter((x) => x !== m);
+        if (list?.length) this.byNode.set(node, list);
+        else this.byNode.delete(node);
+      }
+    }
     this.retained -= record.mentions.length;
     record.mentions = [];
     this.orderDirty = true;
@@ -970,7 +942,6 @@ export class Scanner {
     this.orderDirty = false;
     this.flat = null;
     this.byNode.clear();
-    this.unverified = [];
     this.pageCues.clear();
     this.pageAbout.clear();
     this.cueGate = null;

@@ -66,15 +66,11 @@ export class Slice {
     return performance.now() - this.started > SLICE_MS;
   }
 
-  /**
-   * Yields if the budget is spent, then starts a new slice. Given a
-   * document, always ends this slice and starts the next once the page is
-   * idle (`whenIdle`): its style and layout clean.
-   */
-  async maybeYield(idleIn?: Document): Promise<void> {
-    if (!idleIn && !this.spent()) return;
+  /** Yields if the budget is spent, then starts a new slice. */
+  async maybeYield(): Promise<void> {
+    if (!this.spent()) return;
     this.end();
-    await (idleIn ? whenIdle(idleIn) : yieldToPage());
+    await yieldToPage();
     this.started = performance.now();
   }
 

@@ -71,58 +71,6 @@ describe('what counts', () => {
   });
 });
 
-describe('reading the page’s layout', () => {
-  it('asks whether a mention can be seen only in a task the page was idle for, never in the walk’s own slices', async () => {
-    // A clock that runs a quarter of a millisecond a reading, so the walk pauses often.
-    let clock = 0;
-    const now = performance.now;
-    const idle = window.requestIdleCallback;
-    const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
-    const yieldTo = scheduler.yield;
-    const rect = Element.prototype.getBoundingClientRect;
-    const visible = Element.prototype.checkVisibility;
-    // Which kind of task runs now: one the page was idle for, or one our pauses resumed in.
-    let task = 'other';
-    const reads: string[] = [];
-    performance.now = () => (clock += 0.25);
-    window.requestIdleCallback = (callback, options) =>
-      idle.call(
-        window,
-        (deadline) => {
-          task = 'idle';
-          callback(deadline);
-        },
-        options,
-      );
-    scheduler.yield = function (this: unknown) {
-      return yieldTo.call(this).then(() => {
-        task = 'resumed';
-      });
-    };
-    Element.prototype.getBoundingClientRect = function (this: Element) {
-      reads.push(task);
-      return rect.call(this);
-    };
-    Element.prototype.checkVisibility = function (this: Element, options?: CheckVisibilityOptions) {
-      reads.push(task);
-      return visible.call(this, options);
-    };
-    try {
-      const paragraphs = Array.from({ length: 60 }, (_, i) => `<p>Paragraph ${i}: DeepSeek said the export controls had not slowed it.</p>`).join('');
-      const s = await start(`${paragraphs}<p style="opacity:0">DeepSeek hidden</p>`);
-      expect((await settled(s)).length).toBe(120);
-    } finally {
-      performance.now = now;
-      window.requestIdleCallback = idle;
-      scheduler.yield = yieldTo;
-      Element.prototype.getBoundingClientRect = rect;
-      Element.prototype.checkVisibility = visible;
-    }
-    expect(reads.length).toBeGreaterThan(0);
-    expect(reads.filter((kind) => kind !== 'idle')).toEqual([]);
-  });
-});
-
 describe('what the page is about', () => {
   it('marks a bare model name when a heading names DeepSeek, and not on a page that never does', async () => {
     let s = await start('<h1>DeepSeek’s new model</h1><p>The cost to train V3 was low.</p>');
