@@ -69,13 +69,22 @@ export function classify(code: number): number {
   if ((code >= 0x4e00 && code <= 0x9ffc) || (code >= 0x3041 && code <= 0x3096) || (code >= 0x30a1 && code <= 0x30fa) || (code >= 0xac00 && code <= 0xd7a3)) {
     return CJK;
   }
-  // Latin letters with accents (all of Latin-1's and both Latin Extended blocks but × and ÷)
-  // and the punctuation that news text is full of (curly quotes, dashes): answered here, so most pages never compile
+  // Latin letters with accents (all of Latin-1's and both Latin Extended blocks but × and ÷),
+  // Cyrillic, and the punctuation that news text is full of (curly quotes, dashes, and CJK
+  // and full-width punctuation below): answered here, so most pages never compile
   // the property patterns below (a few milliseconds, cold, in every frame).
   if (code >= 0xc0 && code <= 0x24f) return code === 0xd7 || code === 0xf7 ? OTHER : WORD;
+  if (code >= 0x400 && code <= 0x4ff) return code === 0x482 ? OTHER : WORD;
   if (code >= 0x2000 && code <= 0x206f) return code <= 0x200a || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ? SPACE : OTHER;
-  // Katakana's long-vowel mark, in the dataset's Japanese phrases (モデル): a letter of the Common script.
+  // Katakana's long-vowel mark (モデル, in the dataset's phrases) is a letter of the Common script; its
+  // middle dot, CJK brackets and full stops, and the full-width punctuation around the digits are not.
   if (code === 0x30fc) return WORD;
+  if (
+    code === 0x30fb ||
+    (code > 0x3000 && code < 0x3020 && (code < 0x3005 || code > 0x3007)) ||
+    (code > 0xff00 && code < 0xff21 && (code < 0xff10 || code > 0xff19))
+  )
+    return OTHER;
   const ch = String.fromCharCode(code);
   if (SPACE_RE.test(ch) || code === 0xa0) return SPACE;
   if (code >= 0xd800 && code <= 0xdfff) return WORD; // surrogate halves: resolved per pair below
