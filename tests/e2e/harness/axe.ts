@@ -25,6 +25,13 @@ export async function axeViolations(tab: Tab, selector?: string, tags: string[] 
         run(context: unknown, options: unknown): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
       };
       const axe = (window as unknown as { axe: Axe }).axe;
+      // Measured at rest: a card fading in (120 ms) has its text at part
+      // opacity, which axe reads as too little contrast. Waits for every
+      // animation that ends, in the document and its open shadow roots.
+      const roots: (Document | ShadowRoot)[] = [document];
+      for (let i = 0; i < roots.length; i++) for (const el of roots[i]!.querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+      const ending = roots.flatMap((root) => root.getAnimations()).filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity));
+      await Promise.all(ending.map((a) => a.finished.catch(() => undefined)));
       const context = sel ? document.querySelector(sel) : document;
       const result = await axe.run(context, { runOnly: { type: 'tag', values: tags } });
       return result.violations.map((v) => ({
