@@ -475,9 +475,7 @@ export class Scanner {
       if (step.done) return epoch === this.epoch ? step.value : null;
       if (slice.spent()) {
         await slice.maybeYield();
-        if (epoch !== this.epoch) {
-          return null;
-        }
+        if (epoch !== this.epoch) return null;
       }
     }
   }
