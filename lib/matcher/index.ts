@@ -137,7 +137,7 @@ export function compileMatcher(spec: MatcherSpec, enabledTopics?: ReadonlySet<st
 const STEP_PHRASES = 8;
 
 /**
- * The same compilation, paused every few dozen terms or phrases, so a
+ * The same compilation, paused every STEP_PHRASES terms or phrases, so a
  * caller with a time budget (the content script, compiling cold in the
  * page's main thread) can spread it over tasks: run `next()` until done.
  */
