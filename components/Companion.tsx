@@ -53,10 +53,6 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
   const tabRef = useRef<number | null>(tabParam);
 
   useEffect(() => {
-    void pageCall('getIndex', {}).then((r) => r.ok && setTopics(r.value.topics));
-  }, []);
-
-  useEffect(() => {
     let alive = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = async () => {
@@ -101,12 +97,35 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
   const topicCards = topicId === undefined ? undefined : cards[topicId];
   // The cards of the topic on show, and for the timeline every topic's.
   const wanted = lower === 'timeline' ? topics.map((x) => x.id) : topicId === undefined ? [] : [topicId];
-  const missing = wanted.filter((id) => !cards[id]).join(' ');
+  const missing = wanted.filter((id) => !cards[id]?.length).join(' ');
+  // The topics and the cards on show, asked again at every answer from the
+  // page until they arrive: a call fails while the background is starting,
+  // stopped or rebuilding its database, and one failure must not leave the
+  // panel without its card for good. One call of each kind at a time.
+  const asking = useRef(new Set<string>());
   useEffect(() => {
+    const ask = <T,>(key: string, call: () => Promise<{ ok: true; value: T } | { ok: false }>, keep: (value: T) => void) => {
+      if (asking.current.has(key)) return;
+      asking.current.add(key);
+      void call().then((r) => {
+        asking.current.delete(key);
+        if (r.ok) keep(r.value);
+      });
+    };
+    if (!topics.length)
+      ask(
+        ' index',
+        () => pageCall('getIndex', {}),
+        (index) => setTopics(index.topics),
+      );
     for (const id of missing ? missing.split(' ') : []) {
-      void pageCall('getCards', { topicId: id }).then((r) => r.ok && setCards((all) => ({ ...all, [id]: r.value })));
+      ask(
+        id,
+        () => pageCall('getCards', { topicId: id }),
+        (list) => setCards((all) => ({ ...all, [id]: list })),
+      );
     }
-  }, [missing]);
+  }, [view, topics.length, missing]);
 
   // From the timeline, the topic's cards in dataset order; else ranked for the sentence being read.
   const ranked = useMemo(

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { KINDS, useBrowser } from './fixtures';
 import type { Tab } from './harness/browsers';
 import { until } from './harness/until';
+import { untilCardShown } from './pages/companion';
 import { PopupPage } from './pages/popup';
 import { CARD_HOST } from './pages/reader';
 
@@ -100,13 +101,7 @@ describe.each(KINDS)('%s, zh-CN', (kind) => {
     await popup.close();
 
     const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
-    await until(
-      () =>
-        companion.evaluate(
-          () => document.querySelectorAll('.mentions li').length > 0 && !!document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card'),
-        ),
-      'the companion with a card',
-    );
+    await untilCardShown(companion);
     const companionText = await textOnScreen(companion);
     expect(left(companionText)).toEqual([]);
     expect(chinese(companionText)).toBeGreaterThan(20);

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { KINDS, useBrowser } from './fixtures';
 import { compose, pngSize } from './harness/compose';
 import { sleep, until } from './harness/until';
+import { untilCardShown } from './pages/companion';
 import { PopupPage } from './pages/popup';
 import { CARD_HOST, type ReaderPage } from './pages/reader';
 
@@ -166,13 +167,7 @@ for (const scheme of SCHEMES) {
         await page.tab.screenshot(join(parts, `article-880-${kind}.png`));
         const companion = await browser.session.openExtension(`sidepanel.html?tab=${tabId}`);
         await companion.setViewport(400, 800);
-        await until(
-          () =>
-            companion.evaluate(
-              () => document.querySelectorAll('.mentions li').length > 0 && !!document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card'),
-            ),
-          'the companion with a card',
-        );
+        await untilCardShown(companion);
         await sleep(300);
         await companion.screenshot(join(parts, `companion-${kind}.png`));
         await companion.close();

@@ -13,3 +13,30 @@ export async function openCompanionBeside(browser: BrowserFixture, path = '/demo
   await until(() => companion.evaluate(() => document.querySelectorAll('.mentions li').length > 0), 'the companion to list mentions');
   return { page, tabId, companion };
 }
+
+/**
+ * Waits for the companion to list mentions and show the card at the reader's
+ * place; on a timeout, says what the panel showed instead.
+ */
+export async function untilCardShown(companion: Tab): Promise<void> {
+  const look = () =>
+    companion
+      .evaluate(() => ({
+        at: location.pathname,
+        visibility: document.visibilityState,
+        listed: document.querySelectorAll('.mentions li').length,
+        frame: !!document.querySelector('.card-frame'),
+        card: !!document.querySelector('.card-frame')?.shadowRoot?.querySelector('.cp-card'),
+        text: (document.body.innerText ?? '').slice(0, 160),
+      }))
+      .catch((error: unknown) => ({ error: String(error) }));
+  let seen: unknown = null;
+  await until(
+    async () => {
+      const now = await look();
+      seen = now;
+      return 'card' in now && now.card && now.listed > 0;
+    },
+    () => `the companion with a card (it showed ${JSON.stringify(seen)})`,
+  );
+}
