@@ -234,6 +234,8 @@ export class Scanner {
   private overflow: Record<string, number> = {};
   private retained = 0;
   private readonly painted = new Set<Mention>();
+  /** What the last page-wide pass painted, on screen until the next one paints (see forgetAll). */
+  private old: Mention[] = [];
   private nextId = 1;
 
   private observer: MutationObserver | null = null;
@@ -423,7 +425,7 @@ export class Scanner {
       this.pendingFull = false;
       this.pendingRoots.clear();
       this.pendingRemoved = [];
-      this.forgetAll();
+      this.forgetAll(true);
       this.state = 'scanning';
       roots = this.doc.body ? [this.doc.body] : [];
     } else {
@@ -437,6 +439,7 @@ export class Scanner {
       const quiet = await this.quietUnder(roots, epoch, slice);
       if (quiet === null) return;
       if (quiet) {
+        this.unpaintOld();
         this.quiet = true;
         if (full) this.state = 'done';
         this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
@@ -932,8 +935,18 @@ export class Scanner {
     this.orderDirty = false;
   }
 
-  private forgetAll(): void {
-    for (const m of this.painted) this.painter.remove(m.topicId, m.range);
+  /**
+   * Forgets every mention. A page-wide pass (`keep`) leaves the highlights
+   * of topics still on where they are until it paints its own (`unpaintOld`),
+   * so they do not blink off while it reads the page.
+   */
+  private forgetAll(keep?: boolean): void {
+    const old = [...this.old, ...this.painted];
+    this.old = [];
+    for (const m of old) {
+      if (keep && this.enabled.has(m.topicId)) this.old.push(m);
+      else this.painter.remove(m.topicId, m.range);
+    }
     this.painted.clear();
     this.blocks.clear();
     this.order = [];
@@ -986,12 +999,17 @@ export class Scanner {
           if (epoch !== this.epoch) return;
         }
       }
+      this.unpaintOld();
     } finally {
       // After removals and adds, so a section's first goes to its next painted mention.
       this.painter.emphasize([...wanted].filter((m) => this.painted.has(m)));
       this.painter.release();
       if (!turn) slice.end();
     }
+  }
+
+  private unpaintOld(): void {
+    for (const m of this.old.splice(0)) this.painter.remove(m.topicId, m.range);
   }
 
   /**

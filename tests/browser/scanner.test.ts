@@ -166,6 +166,58 @@ describe('a page that holds no term', () => {
   });
 });
 
+describe('a page-wide pass', () => {
+  /** The distinct ranges over `text` in the registered highlights: what the page shows. */
+  const shown = (text: string) => {
+    const seen = new Set<AbstractRange>();
+    const textOf = (r: AbstractRange) => (r.startContainer === r.endContainer ? (r.startContainer as Text).data.slice(r.startOffset, r.endOffset) : '');
+    for (const h of CSS.highlights.values()) for (const r of h as Highlight) if (textOf(r) === text) seen.add(r);
+    return seen;
+  };
+
+  it('leaves the highlights of topics still on in place until it paints its own, and takes a topic turned off away before that', async () => {
+    // Long enough that the pass runs over many slices, with the page's tasks between them.
+    const para = `<p>DeepSeek trained it on chips the export controls cover. ${'Other words on other things fill the page. '.repeat(30)}</p>`;
+    const s = await start(para.repeat(1500));
+    await settled(s);
+    const old = shown('DeepSeek');
+    expect(old.size).toBe(1500);
+    expect(shown('export controls').size).toBe(1500);
+
+    // What the page shows at each frame while the pass runs.
+    let fewest = Infinity;
+    let offBeforePaint = false;
+    let looking = true;
+    const look = () => {
+      const now = shown('DeepSeek');
+      fewest = Math.min(fewest, now.size);
+      if (!shown('export controls').size && [...now].every((r) => old.has(r))) offBeforePaint = true;
+      if (looking) requestAnimationFrame(look);
+    };
+    const pass = s.configure(index, new Set(['deepseek', 'distillation']));
+    look();
+    await pass;
+    looking = false;
+    expect(fewest, 'DeepSeek highlights on screen at the pass’s worst moment').toBe(1500);
+    expect(offBeforePaint, 'the topic turned off was gone while the old highlights still showed').toBe(true);
+    await settled(s);
+    // The old ranges went when the new ones came: none is left twice.
+    const after = shown('DeepSeek');
+    expect(after.size).toBe(1500);
+    expect([...after].some((r) => old.has(r))).toBe(false);
+    expect(shown('export controls').size).toBe(0);
+  });
+
+  it('on a page left with no term for the topics on, takes the old highlights away', async () => {
+    const s = await start('<p>DeepSeek trained it on chips the export controls cover.</p>');
+    await settled(s);
+    document.querySelector('p')!.textContent = 'Nothing to see.';
+    await s.configure(index, allTopics);
+    await settled(s);
+    expect(shown('DeepSeek').size).toBe(0);
+  });
+});
+
 describe('shadow roots', () => {
   it('finds a shadow root attached after the pass to an element already scanned, and text added to it later', async () => {
     const s = await start('<p>Nothing here.</p><div id="host"></div>');
