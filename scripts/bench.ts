@@ -209,7 +209,7 @@ if (only.has('outside') || only.has('scenarios')) {
       // The slope from outside: all of our work as the extension, per MB of generated page, against the floor read in both worlds.
       const generated = pages.generated.filter((g) => rows.some((r) => r.page === g.file));
       if (generated.length > 1) {
-        const floors: { mb: number; ours: number; main: number; isolated: number }[] = [];
+        const floors: { mb: number; ours: number; main: number; isolated: number; isolatedPause: number; oursLongest: number }[] = [];
         for (const g of generated) {
           const reads = [];
           for (let i = 0; i < RUNS; i++) reads.push(await floorReads(plain, url(g.file)));
@@ -218,10 +218,12 @@ if (only.has('outside') || only.has('scenarios')) {
             ours: rows.find((r) => r.page === g.file)!.ours.profileMs,
             main: median(reads.map((r) => r.mainMs)),
             isolated: median(reads.map((r) => r.isolatedMs)),
+            isolatedPause: median(reads.map((r) => r.isolatedPauseMs)),
+            oursLongest: rows.find((r) => r.page === g.file)!.ours.longestTaskMs,
           };
           floors.push(floor);
           console.log(
-            `[outside] ${g.file}: floor read ${f1(floor.main)} ms in the page's world, ${f1(floor.isolated)} ms in an isolated world; ours ${f1(floor.ours)} ms`,
+            `[outside] ${g.file}: floor read ${f1(floor.main)} ms in the page's world (longest step ${f1(median(reads.map((r) => r.mainPauseMs)))} ms), ${f1(floor.isolated)} ms in an isolated world (longest step ${f1(floor.isolatedPause)} ms); ours ${f1(floor.ours)} ms, longest task with ours ${f1(floor.oursLongest)} ms`,
           );
         }
         const fit = (pick: (f: (typeof floors)[number]) => number) => leastSquares(floors.map((f) => ({ x: f.mb, y: pick(f) })));

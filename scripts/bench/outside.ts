@@ -155,13 +155,26 @@ export async function outsideRow(
   };
 }
 
-/** A bare TreeWalker read of every text node of the body, timed in the page: the least any scanner must do. */
+/**
+ * A bare TreeWalker read of every text node of the body, timed in the page:
+ * the least any scanner must do. Also the longest single step of that read,
+ * for the longest pause a walk meets without doing anything of its own: in an
+ * isolated world every node read gets a wrapper, and the garbage collector's
+ * passes over them stop the walk now and then.
+ */
 const FLOOR_READ = `(() => {
   const t0 = performance.now();
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   let chars = 0;
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) chars += n.data.length;
-  return performance.now() - t0 + chars * 0;
+  let last = t0;
+  let pause = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    chars += n.data.length;
+    const now = performance.now();
+    if (now - last > pause) pause = now - last;
+    last = now;
+  }
+  return { ms: performance.now() - t0 + chars * 0, pause };
 })()`;
 
 /**
@@ -170,7 +183,10 @@ const FLOOR_READ = `(() => {
  * own wrapper for every node it touches, in a table of its own, so the same
  * read costs it more than a page script.
  */
-export async function floorReads(browser: OutsideBrowser, url: string): Promise<{ mainMs: number; isolatedMs: number }> {
+export async function floorReads(
+  browser: OutsideBrowser,
+  url: string,
+): Promise<{ mainMs: number; isolatedMs: number; mainPauseMs: number; isolatedPauseMs: number }> {
   const read = async (isolated: boolean) => {
     const page = await browser.context.newPage();
     try {
@@ -185,12 +201,13 @@ export async function floorReads(browser: OutsideBrowser, url: string): Promise<
         }));
       }
       const out = await cdp.send('Runtime.evaluate', { expression: FLOOR_READ, returnByValue: true, ...(contextId ? { contextId } : {}) });
-      return out.result.value as number;
+      return out.result.value as { ms: number; pause: number };
     } finally {
       await page.close();
     }
   };
-  return { mainMs: await read(false), isolatedMs: await read(true) };
+  const [main, isolated] = [await read(false), await read(true)];
+  return { mainMs: main.ms, isolatedMs: isolated.ms, mainPauseMs: main.pause, isolatedPauseMs: isolated.pause };
 }
 
 /** A page left alone after it settled: what we do while nothing changes. */
