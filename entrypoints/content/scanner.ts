@@ -439,7 +439,7 @@ export class Scanner {
       const quiet = await this.quietUnder(roots, epoch, slice);
       if (quiet === null) return;
       if (quiet) {
-        this.unpaintOld();
+        this.dropOld();
         this.quiet = true;
         if (full) this.state = 'done';
         this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
@@ -937,16 +937,12 @@ export class Scanner {
 
   /**
    * Forgets every mention. A page-wide pass (`keep`) leaves the highlights
-   * of topics still on where they are until it paints its own (`unpaintOld`),
+   * of topics still on where they are until it paints its own (`dropOld`),
    * so they do not blink off while it reads the page.
    */
   private forgetAll(keep?: boolean): void {
-    const old = [...this.old, ...this.painted];
-    this.old = [];
-    for (const m of old) {
-      if (keep && this.enabled.has(m.topicId)) this.old.push(m);
-      else this.painter.remove(m.topicId, m.range);
-    }
+    // (remove returns nothing: what it takes off is not kept)
+    this.old = [...this.old, ...this.painted].filter((m) => (keep && this.enabled.has(m.topicId)) || this.painter.remove(m.topicId, m.range));
     this.painted.clear();
     this.blocks.clear();
     this.order = [];
@@ -999,7 +995,7 @@ export class Scanner {
           if (epoch !== this.epoch) return;
         }
       }
-      this.unpaintOld();
+      this.dropOld();
     } finally {
       // After removals and adds, so a section's first goes to its next painted mention.
       this.painter.emphasize([...wanted].filter((m) => this.painted.has(m)));
@@ -1008,7 +1004,7 @@ export class Scanner {
     }
   }
 
-  private unpaintOld(): void {
+  private dropOld(): void {
     for (const m of this.old.splice(0)) this.painter.remove(m.topicId, m.range);
   }
 
