@@ -320,6 +320,15 @@ describe('slices', () => {
         began = clock;
       });
     };
+    // The plain tasks yieldToPage hops through now and then, seen the same way.
+    const Channel = window.MessageChannel;
+    window.MessageChannel = class extends Channel {
+      constructor() {
+        super();
+        tasks.push(clock - began);
+        this.port1.addEventListener('message', () => (began = clock));
+      }
+    };
     try {
       const s = await start('<p>DeepSeek trained its model on chips bought before the export controls.</p>');
       expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
@@ -328,11 +337,13 @@ describe('slices', () => {
       Document.prototype.evaluate = evaluate;
       window.requestIdleCallback = idle;
       scheduler.yield = yieldTo;
+      window.MessageChannel = Channel;
     }
     // The read and the compile together outrun one budget on this clock, so there is a pause to look at.
     expect(tasks.length).toBeGreaterThan(0);
-    // Past the budget by at most the clock readings of one step.
-    expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 1);
+    // Past the budget by at most the clock readings of one step, and the one
+    // yieldToPage makes to choose its hop.
+    expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 1.25);
   });
 });
 
