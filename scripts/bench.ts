@@ -209,21 +209,23 @@ if (only.has('outside') || only.has('scenarios')) {
       // The slope from outside: all of our work as the extension, per MB of generated page, against the floor read in both worlds.
       const generated = pages.generated.filter((g) => rows.some((r) => r.page === g.file));
       if (generated.length > 1) {
-        const floors: { mb: number; ours: number; main: number; isolated: number; isolatedPause: number; oursLongest: number }[] = [];
+        const floors: { mb: number; ours: number; main: number; isolated: number; mainPause: number; isolatedPause: number; oursLongest: number }[] = [];
         for (const g of generated) {
           const reads = [];
           for (let i = 0; i < RUNS; i++) reads.push(await floorReads(plain, url(g.file)));
+          const row = rows.find((r) => r.page === g.file)!.ours;
           const floor = {
             mb: g.mb,
-            ours: rows.find((r) => r.page === g.file)!.ours.profileMs,
+            ours: row.profileMs,
             main: median(reads.map((r) => r.mainMs)),
             isolated: median(reads.map((r) => r.isolatedMs)),
+            mainPause: median(reads.map((r) => r.mainPauseMs)),
             isolatedPause: median(reads.map((r) => r.isolatedPauseMs)),
-            oursLongest: rows.find((r) => r.page === g.file)!.ours.longestTaskMs,
+            oursLongest: row.longestTaskMs,
           };
           floors.push(floor);
           console.log(
-            `[outside] ${g.file}: floor read ${f1(floor.main)} ms in the page's world (longest step ${f1(median(reads.map((r) => r.mainPauseMs)))} ms), ${f1(floor.isolated)} ms in an isolated world (longest step ${f1(floor.isolatedPause)} ms); ours ${f1(floor.ours)} ms, longest task with ours ${f1(floor.oursLongest)} ms`,
+            `[outside] ${g.file}: floor read ${f1(floor.main)} ms in the page's world (longest step ${f1(floor.mainPause)} ms), ${f1(floor.isolated)} ms in an isolated world (longest step ${f1(floor.isolatedPause)} ms); ours ${f1(floor.ours)} ms, longest task with ours ${f1(floor.oursLongest)} ms`,
           );
         }
         const fit = (pick: (f: (typeof floors)[number]) => number) => leastSquares(floors.map((f) => ({ x: f.mb, y: pick(f) })));

@@ -159,8 +159,8 @@ export async function outsideRow(
  * A bare TreeWalker read of every text node of the body, timed in the page:
  * the least any scanner must do. Also the longest single step of that read,
  * for the longest pause a walk meets without doing anything of its own: in an
- * isolated world every node read gets a wrapper, and the garbage collector's
- * passes over them stop the walk now and then.
+ * isolated world every node read gets a wrapper of that world's, and the walk
+ * stops now and then (most likely the engine's upkeep of those wrappers).
  */
 const FLOOR_READ = `(() => {
   const t0 = performance.now();
