@@ -244,7 +244,7 @@ if (only.has('outside') || only.has('scenarios')) {
       // The same pages as saved: what a page that never mentions the topics costs (most of them hold no term at all).
       const saved: OutsideRow[] = [];
       for (const file of pages.asSaved.filter((f) => pageFilter.test(f))) {
-        const row = await outsideRow(ext, plain, url(file), file, null, 30_000, 1000, RUNS);
+        const row = await outsideRow(ext, plain, url(file), file, null, 30_000, 1000, RUNS, false);
         saved.push(row);
         console.log(
           `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms, longest task with ours ${f1(row.ours.longestTaskMs)} ms (ours in it up to ${f1(row.ours.longestOursInTaskMs)} ms), page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %`,

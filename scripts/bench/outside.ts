@@ -49,8 +49,13 @@ export function paintedRanges(page: Page): Promise<number> {
   return page.evaluate(() => [...CSS.highlights.values()].reduce((n, h) => n + (h as Highlight).size, 0));
 }
 
-/** Waits until the painted count has not changed for `quietMs` (or `maxMs` passed). */
-export async function paintedSettles(page: Page, quietMs: number, maxMs: number): Promise<number> {
+/**
+ * Waits until the painted count has not changed for `quietMs` (or `maxMs`
+ * passed). On a page that holds topic text (`some`), a count of none is not
+ * settled: a large page's first pass paints only when it ends, seconds after
+ * the load, and stopping at none would end the trace in the middle of it.
+ */
+export async function paintedSettles(page: Page, quietMs: number, maxMs: number, some = true): Promise<number> {
   const start = Date.now();
   let last = -1;
   let since = Date.now();
@@ -59,7 +64,7 @@ export async function paintedSettles(page: Page, quietMs: number, maxMs: number)
     if (n !== last) {
       last = n;
       since = Date.now();
-    } else if (Date.now() - since >= quietMs) break;
+    } else if (Date.now() - since >= quietMs && (n > 0 || !some)) break;
     await page.waitForTimeout(100);
   }
   return last;
@@ -72,13 +77,17 @@ export interface OutsideRun {
 }
 
 /** Loads `url` in a fresh tab under a trace, waits for the extension's work to settle, and attributes it. */
-export async function traceLoad(browser: OutsideBrowser, url: string, opts: { quietMs?: number; maxMs?: number; extraMs?: number } = {}): Promise<OutsideRun> {
+export async function traceLoad(
+  browser: OutsideBrowser,
+  url: string,
+  opts: { quietMs?: number; maxMs?: number; extraMs?: number; some?: boolean } = {},
+): Promise<OutsideRun> {
   const page = await browser.context.newPage();
   const cdp = await browser.context.newCDPSession(page);
   let painted = 0;
   const events = await recordTrace(cdp, async () => {
     await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
-    painted = browser.prefix ? await paintedSettles(page, opts.quietMs ?? 1500, opts.maxMs ?? 60_000) : 0;
+    painted = browser.prefix ? await paintedSettles(page, opts.quietMs ?? 1500, opts.maxMs ?? 60_000, opts.some) : 0;
     await page.waitForTimeout(opts.extraMs ?? 500);
   });
   await page.close();
@@ -112,12 +121,14 @@ export async function outsideRow(
   maxMs = 60_000,
   extraMs = 500,
   runs = 1,
+  /** The page holds topic text: the trace goes on until something is painted. */
+  some = true,
 ): Promise<OutsideRow> {
   const withRuns: OutsideRun[] = [];
   const pageRuns: number[] = [];
   for (let i = 0; i < runs; i++) {
     // The painted count settles before a capped page's scan ends: `extraMs` keeps the trace going.
-    withRuns.push(await traceLoad(ext, url, { maxMs, extraMs }));
+    withRuns.push(await traceLoad(ext, url, { maxMs, extraMs, some }));
     pageRuns.push((await traceLoad(plain, url, { extraMs: 1500 })).attribution.mainThreadMs);
   }
   withRuns.sort((a, b) => a.attribution.profileMs - b.attribution.profileMs);
