@@ -54,6 +54,7 @@ export function paintedRanges(page: Page): Promise<number> {
  * passed). On a page that holds topic text (`some`), a count of none is not
  * settled: a large page's first pass paints only when it ends, seconds after
  * the load, and stopping at none would end the trace in the middle of it.
+ * Without the extension nothing is ever painted: pass `some` false.
  */
 export async function paintedSettles(page: Page, quietMs: number, maxMs: number, some = true): Promise<number> {
   const start = Date.now();
@@ -225,7 +226,7 @@ export async function floorReads(
 export async function idleWindow(ext: OutsideBrowser, url: string, idleMs: number): Promise<Attribution> {
   const page = await ext.context.newPage();
   await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
-  await paintedSettles(page, 2000, 120_000);
+  await paintedSettles(page, 2000, 120_000, !!ext.prefix);
   const cdp = await ext.context.newCDPSession(page);
   const events = await recordTrace(cdp, () => page.waitForTimeout(idleMs));
   await page.close();
@@ -248,7 +249,7 @@ export interface AppendFigures {
 export async function appendWhereReading(ext: OutsideBrowser, url: string, waitMs = 10_000): Promise<AppendFigures> {
   const page = await ext.context.newPage();
   await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
-  await paintedSettles(page, 2000, 120_000);
+  await paintedSettles(page, 2000, 120_000, !!ext.prefix);
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
   await page.waitForTimeout(1500);
   const cdp = await ext.context.newCDPSession(page);
