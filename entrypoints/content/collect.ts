@@ -496,6 +496,9 @@ export class ShownCache {
   readonly clips = new Map<Element, boolean>();
 }
 
+/** Transparent and invisible text is hidden text; text skipped by `content-visibility: auto` is not (that is the default). */
+const VISIBILITY = { opacityProperty: true, visibilityProperty: true };
+
 /**
  * Can a reader see this element's text? Not when it is not rendered, is
  * transparent or invisible (`checkVisibility`), or is clipped away to nothing
@@ -507,12 +510,18 @@ export class ShownCache {
 export function isShown(el: Element, cache: ShownCache): boolean {
   const known = cache.shown.get(el);
   if (known !== undefined) return known;
-  let shown = typeof el.checkVisibility !== 'function' || el.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: false });
+  // (Chromium 121 and Firefox 140, the oldest versions the manifest admits, take these options.)
+  let shown = el.checkVisibility(VISIBILITY);
   if (shown) {
-    const rect = el.getBoundingClientRect();
-    // Moved off the page's top or left edge (left: -9999px), where no scrolling reaches.
-    const view = el.ownerDocument.defaultView;
-    if (view && (rect.right + view.scrollX <= 0 || rect.bottom + view.scrollY <= 0) && (rect.width > 0 || rect.height > 0)) shown = false;
+    // Each read of a rect's side is a call into the engine: one of each.
+    const { right, bottom, width, height } = el.getBoundingClientRect();
+    // Moved off the page's top or left edge (left: -9999px), where no
+    // scrolling reaches. Only a box at or past the viewport's edge can be, so
+    // the scroll offsets are read for those alone.
+    if ((right <= 0 || bottom <= 0) && (width > 0 || height > 0)) {
+      const view = el.ownerDocument.defaultView;
+      if (view && (right + view.scrollX <= 0 || bottom + view.scrollY <= 0)) shown = false;
+    }
     // Clipping: the element itself or one of a few ancestors (the sr-only
     // idioms wrap text in a span or two, in a box of 1 px). The box size is
     // the cheap sign (the element's own is the rect just read); only such a
@@ -522,7 +531,7 @@ export function isShown(el: Element, cache: ShownCache): boolean {
       let clips = cache.clips.get(a);
       if (clips === undefined) {
         const box = a as HTMLElement;
-        const small = i === 0 ? rect.width <= 1 && rect.height <= 1 : box.offsetWidth === undefined || (box.offsetWidth <= 1 && box.offsetHeight <= 1);
+        const small = i === 0 ? width <= 1 && height <= 1 : box.offsetWidth === undefined || (box.offsetWidth <= 1 && box.offsetHeight <= 1);
         clips = small && clippedAway(a);
         cache.clips.set(a, clips);
       }

@@ -124,6 +124,29 @@ describe('isShown', () => {
       expect(order.map((id) => [id, shown(id, cache)])).toEqual(order.map((id) => [id, shown(id)]));
     }
   });
+
+  it('tells text scrolled out of view from text moved off the page, whichever way the page is scrolled', () => {
+    document.body.innerHTML = `
+      <p id="read">read, then scrolled past</p>
+      <div style="height:5000px;width:5000px"></div>
+      <span id="left" style="position:absolute;left:-9999px;top:0">moved away</span>
+      <span id="above" style="position:absolute;left:0;top:-500px">above the page</span>`;
+    const shown = (id: string) => isShown(document.getElementById(id)!, new ShownCache());
+    try {
+      for (const [x, y] of [
+        [0, 0],
+        [0, 2000],
+        [2000, 0],
+        [2000, 2000],
+      ] as const) {
+        window.scrollTo(x, y);
+        expect(document.getElementById('read')!.getBoundingClientRect().bottom > 0, `${x},${y}`).toBe(y === 0);
+        expect([shown('read'), shown('left'), shown('above')], `${x},${y}`).toEqual([true, false, false]);
+      }
+    } finally {
+      window.scrollTo(0, 0);
+    }
+  });
 });
 
 describe('blockOf', () => {
