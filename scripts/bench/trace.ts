@@ -26,6 +26,8 @@ export interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time of a complete event: below `dur` when the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
   id?: string;
@@ -95,6 +97,18 @@ export interface Attribution {
   longestOursInTaskMs: number;
   /** Tasks over 50 ms that would not be without our work in them (task minus ours ≤ 50 ms). */
   longTasksOfOurs: number;
+  /**
+   * In the tasks over 50 ms that contain our work: the garbage collector's
+   * pauses (ms), and the time the thread was off the CPU, waiting for a core
+   * (task time minus thread time, ms). The collector's pauses are set by the
+   * whole heap, the page's DOM with it; a 2-core machine takes the thread
+   * away now and then. Our samples count either (a pause lands on the frame
+   * that ran into it), so `longTasksOfOurs` alone cannot tell them apart.
+   */
+  longTaskGcMs: number;
+  longTaskOffCpuMs: number;
+  /** Tasks over 50 ms with our work that stay over 50 ms once their GC pauses and time off the CPU are taken out. */
+  longTasksBeyondGc: number;
   /** All top-level task time on renderer main threads in the trace (ms). */
   mainThreadMs: number;
   /** Compiling the script (trace events `v8.compile` naming it), in every renderer (ms). */
@@ -114,6 +128,9 @@ const SCRIPT_EVENTS = new Set([
   'v8.callFunction',
   'v8.run',
 ]);
+
+/** The garbage collector's pauses on the main thread (a major GC's atomic pause, a scavenge, an incremental marking step). */
+const GC_EVENTS = new Set(['MajorGC', 'MinorGC', 'V8.GCIncrementalMarking']);
 
 /** The top-level tasks of each renderer main thread in the trace `attribute` read last, and those that ran the script. */
 let lastTasks: { tasks: Map<string, TraceEvent[]>; ours: Set<TraceEvent> } | null = null;
@@ -236,6 +253,17 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
   }
   lastTasks = { tasks, ours };
 
+  // The collector's pauses inside each task (outermost events only: a major GC holds its phases).
+  const gcIn = new Map<TraceEvent, number>();
+  const gcReach = new Map<TraceEvent, number>();
+  for (const e of events) {
+    if (e.ph !== 'X' || !e.dur || !GC_EVENTS.has(e.name) || !onMain(e)) continue;
+    const task = taskAt(`${e.pid}:${e.tid}`, e.ts);
+    if (!task || !ours.has(task) || e.ts < (gcReach.get(task) ?? -Infinity)) continue;
+    gcIn.set(task, (gcIn.get(task) ?? 0) + e.dur);
+    gcReach.set(task, e.ts + e.dur);
+  }
+
   let mainUs = 0;
   for (const list of tasks.values()) for (const t of list) mainUs += t.dur!;
   let compileUs = 0;
@@ -250,6 +278,9 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
   let longTasks = 0;
   let longestOurs = 0;
   let longTasksOfOurs = 0;
+  let longGcUs = 0;
+  let longOffCpuUs = 0;
+  let longTasksBeyondGc = 0;
   for (const t of ours) {
     const dur = length(t);
     const mine = Math.min(oursIn.get(t) ?? 0, dur);
@@ -257,6 +288,14 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     longestOurs = Math.max(longestOurs, mine);
     if (dur > 50_000) longTasks++;
     if (dur > 50_000 && dur - mine <= 50_000) longTasksOfOurs++;
+    if (dur > 50_000) {
+      const gc = gcIn.get(t) ?? 0;
+      const off = t.tdur === undefined ? 0 : Math.max(0, t.dur! - t.tdur);
+      longGcUs += gc;
+      longOffCpuUs += off;
+      // The two can overlap (a pause while the thread waited): never take out more than the task.
+      if (dur - Math.min(dur, gc + off) > 50_000) longTasksBeyondGc++;
+    }
   }
   return {
     profileMs: (profileUs + gcUs) / 1000,
@@ -266,6 +305,9 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     longTasks,
     longestOursInTaskMs: longestOurs / 1000,
     longTasksOfOurs,
+    longTaskGcMs: longGcUs / 1000,
+    longTaskOffCpuMs: longOffCpuUs / 1000,
+    longTasksBeyondGc,
     mainThreadMs: mainUs / 1000,
     compileMs: compileUs / 1000,
     threads,

@@ -74,6 +74,32 @@ describe('attribute', () => {
     expect(a.longTasksOfOurs).toBe(0);
   });
 
+  it('says how much of each long task with our work was the collector and time off the CPU', () => {
+    const gc = (name: string, ts: number, dur: number): TraceEvent => ({ name, cat: 'devtools.timeline,v8', ph: 'X', ts, dur, ...main });
+    const events = [
+      meta,
+      // 90 ms, 85 of them on the CPU: a 45 ms major GC (its phase nested in it counts once) and 10 ms of ours.
+      { ...task(0, 90_000), tdur: 85_000 },
+      call(0, 10_000, OURS),
+      gc('MajorGC', 10_000, 45_000),
+      gc('V8.GCIncrementalMarking', 12_000, 5_000),
+      // 70 ms all ours on the CPU, with a 4 ms scavenge: long without it too.
+      { ...task(100_000, 70_000), tdur: 70_000 },
+      call(100_000, 70_000, OURS),
+      gc('MinorGC', 120_000, 4_000),
+      // 80 ms of the page's alone, with a GC: not ours, not counted.
+      { ...task(200_000, 80_000), tdur: 40_000 },
+      call(200_000, 80_000, PAGE),
+      gc('MajorGC', 210_000, 60_000),
+    ];
+    const a = attribute(events, 'chrome-extension://abc/');
+    expect(a.longTasks).toBe(2);
+    expect(a.longTaskGcMs).toBeCloseTo(49, 5);
+    expect(a.longTaskOffCpuMs).toBeCloseTo(5, 5);
+    // 90 − 45 − 5 = 40 ms: under 50 once the pause and the wait are out. 70 − 4 = 66: still long.
+    expect(a.longTasksBeyondGc).toBe(1);
+  });
+
   it("takes the profiler's own start-up stall out of the task it lands in", () => {
     const events = [meta, task(0, 70_000), call(0, 70_000, OURS), { name: 'CpuProfiler::StartProfiling', cat: 'v8', ph: 'X', ts: 100, dur: 60_000, ...main }];
     const a = attribute(events, 'chrome-extension://abc/');
