@@ -315,6 +315,36 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
   };
 }
 
+/** A CPU profile as the Profiler domain returns it. */
+export interface CpuProfile {
+  nodes: { id: number; callFrame: { url: string }; children?: number[] }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/** Time of a CPU profile's samples whose JS stack holds a frame of a script under `prefix` (ms). */
+export function profileTimeOf(profile: CpuProfile, prefix: string): number {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const mine = new Map<number, boolean>();
+  const isMine = (id: number): boolean => {
+    let known = mine.get(id);
+    if (known === undefined) {
+      const up = parent.get(id);
+      known = !!byId.get(id)?.callFrame.url.startsWith(prefix) || (up !== undefined && isMine(up));
+      mine.set(id, known);
+    }
+    return known;
+  };
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  let us = 0;
+  // A sample's time is the gap to the next one.
+  for (let i = 0; i < samples.length; i++) if (isMine(samples[i]!)) us += Math.max(0, deltas[i + 1] ?? 0);
+  return us / 1000;
+}
+
 export interface AfterMark {
   /** From the mark to the start of the first task that ran the script (ms). */
   firstOursMs: number | null;

@@ -1,6 +1,6 @@
 /** The benchmark's outside measurement: attributing a trace's main-thread work to a script by URL. */
 import { describe, expect, it } from 'vitest';
-import { attribute, type TraceEvent } from '../../scripts/bench/trace';
+import { attribute, profileTimeOf, type TraceEvent } from '../../scripts/bench/trace';
 
 const OURS = 'chrome-extension://abc/content-scripts/content.js';
 const PAGE = 'http://127.0.0.1:9/page.js';
@@ -121,5 +121,24 @@ describe('attribute', () => {
     expect(a.timelineMs).toBeCloseTo(8, 5);
     expect(a.mainThreadMs).toBeCloseTo(10, 5);
     expect(a.longestTaskMs).toBeCloseTo(10, 5);
+  });
+});
+
+describe('profileTimeOf', () => {
+  it('sums the samples whose stack holds a frame of the script, each worth the gap to the next', () => {
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: { url: '' }, children: [2, 3] },
+        { id: 2, callFrame: { url: OURS }, children: [4] },
+        { id: 3, callFrame: { url: PAGE } },
+        // A native call made from our frame: ours too.
+        { id: 4, callFrame: { url: '' } },
+      ],
+      samples: [2, 4, 3, 1, 2],
+      timeDeltas: [0, 1000, 3000, 5000, 7000],
+    };
+    // Samples 0 (1 ms to the next) and 1 (3 ms) are ours; the last has no next, so no time.
+    expect(profileTimeOf(profile, 'chrome-extension://abc/')).toBeCloseTo(4, 5);
+    expect(profileTimeOf(profile, 'http://127.0.0.1:9/')).toBeCloseTo(5, 5);
   });
 });
