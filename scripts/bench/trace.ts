@@ -48,6 +48,24 @@ interface ProfileNode {
   callFrame: { url?: string; functionName?: string };
 }
 
+/** True for a profile node whose stack, from it up, holds a frame of a script under `prefix`. */
+function ownedBy(nodes: ReadonlyMap<number, ProfileNode>, prefix: string): (id: number) => boolean {
+  const known = new Map<number, boolean>();
+  const mine = (id: number): boolean => {
+    let result = known.get(id);
+    if (result === undefined) {
+      const node = nodes.get(id);
+      result = !!node && (!!node.callFrame.url?.startsWith(prefix) || (node.parent !== undefined && mine(node.parent)));
+      known.set(id, result);
+    }
+    return result;
+  };
+  return mine;
+}
+
+/** A sample's time: the gap to the next one, at most 2 ms (a longer gap is the profiler's, not the code's). */
+const sampleUs = (next: number | undefined) => Math.min(Math.max(next ?? 0, 0), 2000);
+
 export const TRACE_CATEGORIES = [
   'toplevel',
   'devtools.timeline',
@@ -219,20 +237,11 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
   const gcSamples: { key: string; ts: number; us: number }[] = [];
   for (const p of profiles.values()) {
     if (!mainThreads.has(p.key)) continue;
-    const isOurs = new Map<number, boolean>();
-    const mine = (id: number): boolean => {
-      const known = isOurs.get(id);
-      if (known !== undefined) return known;
-      const node = p.nodes.get(id);
-      const result = !!node && (!!node.callFrame.url?.startsWith(prefix) || (node.parent !== undefined && mine(node.parent)));
-      isOurs.set(id, result);
-      return result;
-    };
+    const mine = ownedBy(p.nodes, prefix);
     let t = p.start;
     for (let i = 0; i < p.samples.length; i++) {
       t += p.deltas[i] ?? 0;
-      const next = p.deltas[i + 1] ?? 0;
-      const us = Math.min(Math.max(next, 0), 2000);
+      const us = sampleUs(p.deltas[i + 1]);
       const id = p.samples[i]!;
       if (mine(id)) {
         profileUs += us;
@@ -286,9 +295,9 @@ export function attribute(events: TraceEvent[], prefix: string): Attribution {
     const mine = Math.min(oursIn.get(t) ?? 0, dur);
     longest = Math.max(longest, dur);
     longestOurs = Math.max(longestOurs, mine);
-    if (dur > 50_000) longTasks++;
-    if (dur > 50_000 && dur - mine <= 50_000) longTasksOfOurs++;
     if (dur > 50_000) {
+      longTasks++;
+      if (dur - mine <= 50_000) longTasksOfOurs++;
       const gc = gcIn.get(t) ?? 0;
       const off = t.tdur === undefined ? 0 : Math.max(0, t.dur! - t.tdur);
       longGcUs += gc;
@@ -324,24 +333,14 @@ export interface CpuProfile {
 
 /** Time of a CPU profile's samples whose JS stack holds a frame of a script under `prefix` (ms). */
 export function profileTimeOf(profile: CpuProfile, prefix: string): number {
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const mine = new Map<number, boolean>();
-  const isMine = (id: number): boolean => {
-    let known = mine.get(id);
-    if (known === undefined) {
-      const up = parent.get(id);
-      known = !!byId.get(id)?.callFrame.url.startsWith(prefix) || (up !== undefined && isMine(up));
-      mine.set(id, known);
-    }
-    return known;
-  };
+  // The Profiler domain names each node's children; a trace's chunks name its parent.
+  const nodes = new Map<number, ProfileNode>(profile.nodes.map((n) => [n.id, { id: n.id, callFrame: n.callFrame }]));
+  for (const n of profile.nodes) for (const c of n.children ?? []) nodes.get(c)!.parent = n.id;
+  const mine = ownedBy(nodes, prefix);
   const samples = profile.samples ?? [];
-  const deltas = profile.timeDeltas ?? [];
   let us = 0;
-  // A sample's time is the gap to the next one.
-  for (let i = 0; i < samples.length; i++) if (isMine(samples[i]!)) us += Math.max(0, deltas[i + 1] ?? 0);
+  // A sample's time is the whole gap to the next one: the quiet check would rather wait than stop early.
+  for (let i = 0; i < samples.length; i++) if (mine(samples[i]!)) us += Math.max(0, profile.timeDeltas?.[i + 1] ?? 0);
   return us / 1000;
 }
 
