@@ -46,19 +46,28 @@ export function yieldToPage(): Promise<void> {
   });
 }
 
+/** Two frames at 60 Hz: time for the rendering a change made due to begin. */
+const FRAME_WAIT_MS = 34;
+
 /**
  * Resolves when the page is idle: after its pending rendering (so style and
  * layout are clean and the visibility checks that follow read computed style
  * instead of forcing it inside our task), in a task of its own. An idle
  * callback rather than an animation frame, so none of our work runs inside
  * the page's rendering tasks; the timeout keeps a busy page from starving us.
+ *
+ * The idle callback is asked for only after FRAME_WAIT_MS: a page that has
+ * been idle a while is in a long idle period, and an idle callback asked for
+ * then runs at once, before the rendering a change to the page has just made
+ * due. On the 16 MB page, a paragraph appended after a quiet spell had our
+ * first task force the page's whole layout, 226–284 ms (2 loads of 3). By
+ * the time the timer fires, that rendering has begun, and the timer's task
+ * queues behind it. (An animation frame would know, but its callback would
+ * be our work inside the page's rendering task.)
  */
 export function whenIdle(doc: Document, timeout = 500): Promise<void> {
-  return new Promise((done) => {
-    const view = doc.defaultView as (Window & typeof globalThis) | null;
-    if (view?.requestIdleCallback) view.requestIdleCallback(() => done(), { timeout });
-    else setTimeout(done, 50);
-  });
+  // (A document whose window is gone has nothing left to scan.)
+  return new Promise((done) => setTimeout(() => doc.defaultView?.requestIdleCallback(() => done(), { timeout }), FRAME_WAIT_MS));
 }
 
 /**

@@ -37,12 +37,17 @@ function createScanner(options: ScannerOptions = {}): Scanner {
 
 const frame = () => new Promise<void>((done) => requestAnimationFrame(() => setTimeout(done, 0)));
 
-/** Waits until the scanner's findings stop changing for a few frames. */
+/**
+ * Waits until the scanner's findings stop changing for a few frames. Each
+ * frame also waits out a turn in progress: a turn starts only once the page
+ * has rendered and gone idle (whenIdle), a few frames after a change.
+ */
 async function settled(s: Scanner): Promise<string[]> {
   let last = '';
   let stable = 0;
   for (let i = 0; i < 200 && stable < 5; i++) {
     await frame();
+    await s.idle();
     const now = JSON.stringify(s.findings().findings.map((f) => f.text));
     stable = now === last ? stable + 1 : 0;
     last = now;
