@@ -11,8 +11,10 @@
  *             attributed from a trace of every renderer's main thread (CPU
  *             profile samples and trace events naming its scripts): script,
  *             compile, GC, forced style and layout. Next to the page's own
- *             main-thread time without the extension, and mark.js measured the
- *             same way
+ *             main-thread time without the extension, mark.js measured the
+ *             same way, and a reference reader (an extension whose content
+ *             script only reads the page's text once): what any extension
+ *             that reads the page must pay, the floor under our overhead
  *   scenarios an idle minute on the 16 MB page, a paragraph appended where the
  *             reader is looking on that (capped) page, a page with 30 small
  *             cross-origin frames with and without us, an hour of infinite
@@ -45,7 +47,7 @@ import { benchmarkMatcher } from '../lib/matcher/bench';
 import { benchPopup } from './bench/popup';
 import { writeBenchPages } from './bench/pages';
 import { bundlePageScript, insideRow, launchInside, type InsideRow } from './bench/inside';
-import { appendWhereReading, floorReads, idleWindow, launchOutside, outsideRow, traceLoad, type OutsideRow } from './bench/outside';
+import { appendWhereReading, floorReads, idleWindow, launchOutside, outsideRow, traceLoad, writeReferenceExtension, type OutsideRow } from './bench/outside';
 import type { Attribution } from './bench/trace';
 import { geckoLoad, type GeckoAttribution } from './bench/gecko';
 
@@ -58,6 +60,9 @@ const only = new Set((process.env.BENCH_ONLY ?? 'inside,outside,scenarios,firefo
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const pad = (s: string | number, n: number) => String(s).padStart(n);
 const f1 = (n: number | null | undefined) => (n === null || n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+const referencePct = (r: OutsideRow) => (r.referenceMs === null ? NaN : (100 * r.referenceMs) / Math.max(r.pageMs, 1));
+const referenceColumns = (r: OutsideRow) =>
+  `${pad(f1(r.referenceMs), 11)}${pad(f1(referencePct(r)), 10)}${pad(r.referenceMs ? f1(r.ours.profileMs / r.referenceMs) : '—', 13)}`;
 /** What the tasks over 50 ms with our work were made of. */
 const longTasksLine = (a: Attribution) =>
   `in the ${a.longTasks} over 50 ms: GC ${f1(a.longTaskGcMs)} ms, off the CPU ${f1(a.longTaskOffCpuMs)} ms; over 50 ms without those: ${a.longTasksBeyondGc}`;
@@ -172,6 +177,9 @@ if (only.has('firefox')) {
 if (only.has('outside') || only.has('scenarios')) {
   const ext = await launchOutside(extensionDir);
   const plain = await launchOutside(null);
+  // What a content script that only reads the page's text costs: the floor under our overhead.
+  const referenceDir = writeReferenceExtension();
+  const reference = only.has('outside') ? await launchOutside(referenceDir) : null;
   try {
     if (only.has('outside')) {
       const rows: OutsideRow[] = [];
@@ -188,25 +196,30 @@ if (only.has('outside') || only.has('scenarios')) {
           500 + mb * 500,
           // Single loads vary by tens of percent on a small machine; the 4 and 16 MB pages take minutes.
           mb > 1 ? 1 : RUNS,
+          true,
+          reference,
         );
         rows.push(row);
         console.log(
-          `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms (profile; timeline ${f1(row.ours.timelineMs)}, GC ${f1(row.ours.gcMs)}), longest task with ours ${f1(row.ours.longestTaskMs)} ms (ours in it up to ${f1(row.ours.longestOursInTaskMs)} ms; long because of us: ${row.ours.longTasksOfOurs}; ${longTasksLine(row.ours)}), page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %, mark.js ${f1(row.markjsMs)} ms`,
+          `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms (profile; timeline ${f1(row.ours.timelineMs)}, GC ${f1(row.ours.gcMs)}), longest task with ours ${f1(row.ours.longestTaskMs)} ms (ours in it up to ${f1(row.ours.longestOursInTaskMs)} ms; long because of us: ${row.ours.longTasksOfOurs}; ${longTasksLine(row.ours)}), page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %, mark.js ${f1(row.markjsMs)} ms, reference reader ${f1(row.referenceMs)} ms`,
         );
       }
       console.log('\nOutside (Chromium, release build): main-thread time attributed from a trace');
       console.log(
-        'page                              ours ms  timeline ms  GC ms  longest task  ours in a task  tasks>50ms  of them ours  w/o GC, CPU  page own ms  overhead %  mark.js ms  mark.js/ours',
+        'page                              ours ms  timeline ms  GC ms  longest task  ours in a task  tasks>50ms  of them ours  w/o GC, CPU  page own ms  overhead %  mark.js ms  mark.js/ours  reader ms  reader %  ours/reader',
       );
       for (const r of rows) {
         console.log(
-          `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.timelineMs), 13)}${pad(f1(r.ours.gcMs), 7)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(r.ours.longTasks, 12)}${pad(r.ours.longTasksOfOurs, 14)}${pad(r.ours.longTasksBeyondGc, 13)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}${pad(f1(r.markjsMs), 12)}${pad(r.markjsMs === null ? '—' : f1(r.markjsMs / r.ours.profileMs), 14)}`,
+          `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.timelineMs), 13)}${pad(f1(r.ours.gcMs), 7)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(r.ours.longTasks, 12)}${pad(r.ours.longTasksOfOurs, 14)}${pad(r.ours.longTasksBeyondGc, 13)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}${pad(f1(r.markjsMs), 12)}${pad(r.markjsMs === null ? '—' : f1(r.markjsMs / r.ours.profileMs), 14)}${referenceColumns(r)}`,
         );
       }
       const real = rows.filter((r) => pages.real.includes(r.page));
       if (real.length) {
         console.log(
           `median overhead, real pages: ${f1(median(real.map((r) => r.overheadPct)))} % (target ≤ 3 %); median mark.js/ours: ${f1(median(real.map((r) => r.markjsMs! / r.ours.profileMs)))} (target ≥ 10)`,
+        );
+        console.log(
+          `the reference reader (a content script that only reads the text), real pages: median overhead ${f1(median(real.map((r) => referencePct(r))))} %, ours ÷ reader median ${f1(median(real.map((r) => r.ours.profileMs / r.referenceMs!)))}×`,
         );
       }
       // The slope from outside: all of our work as the extension, per MB of generated page, against the floor read in both worlds.
@@ -247,20 +260,22 @@ if (only.has('outside') || only.has('scenarios')) {
       // The same pages as saved: what a page that never mentions the topics costs (most of them hold no term at all).
       const saved: OutsideRow[] = [];
       for (const file of pages.asSaved.filter((f) => pageFilter.test(f))) {
-        const row = await outsideRow(ext, plain, url(file), file, null, 30_000, 1000, RUNS, false);
+        const row = await outsideRow(ext, plain, url(file), file, null, 30_000, 1000, RUNS, false, reference);
         saved.push(row);
         console.log(
-          `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms, longest task with ours ${f1(row.ours.longestTaskMs)} ms (ours in it up to ${f1(row.ours.longestOursInTaskMs)} ms), page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %`,
+          `[outside] ${file}: ours ${f1(row.ours.profileMs)} ms, longest task with ours ${f1(row.ours.longestTaskMs)} ms (ours in it up to ${f1(row.ours.longestOursInTaskMs)} ms), page's own ${f1(row.pageMs)} ms, overhead ${f1(row.overheadPct)} %, reference reader ${f1(row.referenceMs)} ms`,
         );
       }
       if (saved.length) {
         console.log('\nOutside, the real pages as saved (none of our topic text)');
-        console.log('page                              ours ms  longest task  ours in a task  page own ms  overhead %');
+        console.log('page                              ours ms  longest task  ours in a task  page own ms  overhead %  reader ms  reader %  ours/reader');
         for (const r of saved)
           console.log(
-            `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}`,
+            `${r.page.padEnd(32)}${pad(f1(r.ours.profileMs), 9)}${pad(f1(r.ours.longestTaskMs), 14)}${pad(f1(r.ours.longestOursInTaskMs), 16)}${pad(f1(r.pageMs), 13)}${pad(f1(r.overheadPct), 12)}${referenceColumns(r)}`,
           );
-        console.log(`median overhead, pages as saved: ${f1(median(saved.map((r) => r.overheadPct)))} %`);
+        console.log(
+          `median overhead, pages as saved: ${f1(median(saved.map((r) => r.overheadPct)))} %; the reference reader's: ${f1(median(saved.map((r) => referencePct(r))))} %, ours ÷ reader median ${f1(median(saved.map((r) => r.ours.profileMs / r.referenceMs!)))}×`,
+        );
         results.outsideAsSaved = saved;
       }
     }
@@ -293,6 +308,8 @@ if (only.has('outside') || only.has('scenarios')) {
   } finally {
     await ext.close();
     await plain.close();
+    await reference?.close();
+    rmSync(referenceDir, { recursive: true, force: true });
   }
 }
 

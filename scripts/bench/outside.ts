@@ -118,6 +118,37 @@ export async function traceLoad(
 
 const TOPIC_PARAGRAPH = 'Late news: DeepSeek said its new model ran on Huawei chips, as the export controls on Nvidia parts stayed in place.';
 
+/**
+ * The least a content script that reads a page can cost: an extension of a
+ * service worker and one content script, run when the page is idle as ours
+ * is, that reads every text node of the body once and keeps nothing. Its
+ * time is what evaluating a script in an isolated world and reading the text
+ * from there cost on that page, measured the same way as ours.
+ */
+export function writeReferenceExtension(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-bench-reference-'));
+  const manifest = {
+    manifest_version: 3,
+    name: 'Reference reader',
+    version: '1.0',
+    background: { service_worker: 'worker.js' },
+    content_scripts: [{ matches: ['<all_urls>'], run_at: 'document_idle', js: ['read.js'] }],
+  };
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
+  writeFileSync(join(dir, 'worker.js'), "self.addEventListener('install', () => {});\n");
+  writeFileSync(
+    join(dir, 'read.js'),
+    `(() => {
+  const walker = document.createTreeWalker(document.body ?? document.documentElement, NodeFilter.SHOW_TEXT);
+  let chars = 0;
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) chars += n.data.length;
+  globalThis.referenceChars = chars;
+})();
+`,
+  );
+  return dir;
+}
+
 export interface OutsideRow {
   page: string;
   ours: Attribution;
@@ -127,6 +158,8 @@ export interface OutsideRow {
   painted: number;
   /** mark.js over the same terms, measured the same way (its own script URL), or null where not run. */
   markjsMs: number | null;
+  /** The reference reader's time on the same page (median of the same number of loads), or null where not run. */
+  referenceMs: number | null;
 }
 
 /**
@@ -146,13 +179,17 @@ export async function outsideRow(
   runs = 1,
   /** The page holds topic text: the trace goes on until something is painted. */
   some = true,
+  /** The reference reader (`writeReferenceExtension`), loaded as `ext` is, or null to skip it. */
+  reference: OutsideBrowser | null = null,
 ): Promise<OutsideRow> {
   const withRuns: OutsideRun[] = [];
   const pageRuns: number[] = [];
+  const referenceRuns: number[] = [];
   for (let i = 0; i < runs; i++) {
     // The painted count settles before a capped page's scan ends: `extraMs` keeps the trace going.
     withRuns.push(await traceLoad(ext, url, { maxMs, extraMs, some }));
     pageRuns.push((await traceLoad(plain, url, { extraMs: 1500 })).attribution.mainThreadMs);
+    if (reference) referenceRuns.push((await traceLoad(reference, url, { quietMs: 500, extraMs: 1500, some: false })).attribution.profileMs);
   }
   withRuns.sort((a, b) => a.attribution.profileMs - b.attribution.profileMs);
   const withExt = withRuns[Math.floor(runs / 2)]!;
@@ -191,6 +228,7 @@ export async function outsideRow(
     overheadPct: (100 * ours.profileMs) / Math.max(pageMs, 1),
     painted: withExt.painted,
     markjsMs,
+    referenceMs: reference ? referenceRuns.sort((a, b) => a - b)[Math.floor(runs / 2)]! : null,
   };
 }
 
