@@ -39,18 +39,24 @@ export function tabCall<K extends TabCall>(tabId: number, type: K, req: Req<K>, 
 /**
  * A `runtime.onMessage` listener for a content script: checks each message
  * against the tab requests, answers the calls it has handlers for, and leaves
- * every other message alone.
+ * every other message alone. It answers through `sendResponse`, at once,
+ * which the browser's own API takes in every browser (the content script
+ * does without webextension-polyfill; see wxt.config.ts), where a returned
+ * promise is not taken by every Chromium we support.
  */
-export function tabReceiver(handlers: Partial<TabHandlers>): (message: unknown) => Promise<Result<unknown>> | undefined {
-  return (message) => {
+export function tabReceiver(handlers: Partial<TabHandlers>): (message: unknown, sender: unknown, sendResponse: (reply: Result<unknown>) => void) => undefined {
+  return (message, _sender, sendResponse) => {
     const parsed = parseTabRequest(message);
-    if (!parsed.ok) return parsed.known ? Promise.resolve({ ok: false, error: parsed.error }) : undefined;
+    if (!parsed.ok) {
+      if (parsed.known) sendResponse({ ok: false, error: parsed.error });
+      return;
+    }
     const handler = handlers[parsed.type] as ((req: unknown) => unknown) | undefined;
-    if (!handler) return undefined;
+    if (!handler) return;
     try {
-      return Promise.resolve({ ok: true, value: handler(parsed.req) });
+      sendResponse({ ok: true, value: handler(parsed.req) });
     } catch (error) {
-      return Promise.resolve({ ok: false, error: (error as Error).message });
+      sendResponse({ ok: false, error: (error as Error).message });
     }
   };
 }

@@ -1,5 +1,6 @@
-/** What a content script accepts from the background and the popup, checked without a schema library. */
+/** What a content script accepts from the background and the popup, checked without a schema library, and how it answers. */
 import { describe, expect, it } from 'vitest';
+import { tabReceiver } from '../../lib/messaging';
 import { parseTabRequest } from '../../lib/tab-requests';
 
 describe('parseTabRequest', () => {
@@ -49,5 +50,42 @@ describe('parseTabRequest', () => {
       expect(parsed, JSON.stringify(message)).toMatchObject({ ok: false, known: true });
       expect(parsed.ok ? '' : parsed.error, JSON.stringify(message)).toMatch(why);
     }
+  });
+});
+
+describe('tabReceiver', () => {
+  /** Calls the listener as the browser would, and records what it answered. */
+  const deliver = (receiver: ReturnType<typeof tabReceiver>, message: unknown) => {
+    const replies: unknown[] = [];
+    const returned = receiver(message, {}, (reply) => replies.push(reply));
+    return { returned, replies };
+  };
+
+  it('answers its calls at once through sendResponse, and returns nothing (no channel held open)', () => {
+    const steps: number[] = [];
+    const receiver = tabReceiver({
+      stepMention: ({ direction }) => {
+        steps.push(direction);
+        return null;
+      },
+    });
+    expect(deliver(receiver, { type: 'stepMention', direction: -1 })).toEqual({ returned: undefined, replies: [{ ok: true, value: null }] });
+    expect(steps).toEqual([-1]);
+  });
+
+  it('answers a handler that throws with its error', () => {
+    const receiver = tabReceiver({
+      revealMention: () => {
+        throw new Error('no such mention');
+      },
+    });
+    expect(deliver(receiver, { type: 'revealMention', index: 3 }).replies).toEqual([{ ok: false, error: 'no such mention' }]);
+  });
+
+  it('refuses one of its calls with bad fields, and leaves unknown messages and calls without a handler to others', () => {
+    const receiver = tabReceiver({ getFindings: () => ({}) as never });
+    expect(deliver(receiver, { type: 'revealMention', index: -1 }).replies).toEqual([{ ok: false, error: expect.stringMatching(/index/) }]);
+    expect(deliver(receiver, { type: 'getCards', topicId: 'x' }).replies).toEqual([]);
+    expect(deliver(receiver, { type: 'stepMention', direction: 1 }).replies).toEqual([]);
   });
 });
