@@ -206,7 +206,8 @@ export async function outsideRow(
     longTasks: worst((a) => a.longTasks),
     longTasksOfOurs: worst((a) => a.longTasksOfOurs),
   };
-  const pageMs = [...pageRuns].sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+  const pageMs = middle(pageRuns);
   let markjsMs: number | null = null;
   if (markjs) {
     const page = await plain.context.newPage();
@@ -228,7 +229,7 @@ export async function outsideRow(
     overheadPct: (100 * ours.profileMs) / Math.max(pageMs, 1),
     painted: withExt.painted,
     markjsMs,
-    referenceMs: reference ? referenceRuns.sort((a, b) => a - b)[Math.floor(runs / 2)]! : null,
+    referenceMs: reference ? middle(referenceRuns) : null,
   };
 }
 
