@@ -21,8 +21,16 @@ export class PopupPage {
     return new PopupPage(tab);
   }
 
+  /**
+   * The state message once the page's scan has ended. While it runs the
+   * popup says "Reading the page…" and asks again every 300 ms, so a popup
+   * opened early shows that first.
+   */
   state(): Promise<string> {
-    return until(() => textOf(this.tab, '.state'), 'a state message');
+    return until(async () => {
+      const text = await textOf(this.tab, '.state');
+      return text && !text.startsWith('Reading the page') ? text : null;
+    }, 'a state message after the scan');
   }
 
   topics(): Promise<PopupTopic[]> {
