@@ -120,6 +120,11 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
     onShadowRoot: (root) => popover.owns(root) || painter.styleRoot(root),
     isOwnUi: (node) => popover.owns(node),
     ownElements: () => popover.elements(),
+    // A page that rewrote itself took our listeners with it (document.open()): listen again.
+    onNewRoot: () => {
+      hover.listen();
+      listenToPage();
+    },
   });
   const hover = new HoverController(ctx, document, scanner, popover, (range) => painter.owns(range));
   const keyboard = new KeyboardNavigator(ctx, scanner, painter, popover);
@@ -202,16 +207,20 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
 
   // On a page with more mentions than are painted, the painted window follows the reader.
   let followTimer: number | undefined;
-  ctx.addEventListener(
-    window,
-    'scroll',
-    () => {
-      if (!scanner.capped) return;
-      clearTimeout(followTimer);
-      followTimer = ctx.setTimeout(() => void scanner.paint(), FOLLOW_DELAY_MS);
-    },
-    { passive: true, capture: true },
-  );
+  const follow = () => {
+    if (!scanner.capped) return;
+    clearTimeout(followTimer);
+    followTimer = ctx.setTimeout(() => void scanner.paint(), FOLLOW_DELAY_MS);
+  };
+  const navigated = () => void apply(true);
+  const listenToTests = import.meta.env.MODE === 'e2e' ? exposeTestProbe(ctx, painter) : undefined;
+  // The same functions each time, so listening again (onNewRoot) adds nothing.
+  const listenToPage = () => {
+    ctx.addEventListener(window, 'scroll', follow, { passive: true, capture: true });
+    ctx.addEventListener(window, 'wxt:locationchange', navigated);
+    listenToTests?.();
+  };
+  listenToPage();
 
   // Once a second while the tab is visible: undo what a page did to our
   // highlights (cleared, replaced, added to) with no DOM change to notice.
@@ -220,8 +229,7 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   ctx.setInterval(() => {
     if (document.visibilityState === 'visible') painter.repair();
   }, 1000);
-  if (import.meta.env.MODE === 'e2e') exposeTestProbe(ctx, painter);
-  ctx.addEventListener(window, 'wxt:locationchange', () => void apply(true));
+
   ctx.onInvalidated(() => {
     stopWatching();
     browser.storage.onChanged.removeListener(onStorage);
@@ -267,17 +275,19 @@ async function loadIndex(): Promise<TermIndex | undefined> {
  * `counterpoint-e2e` events with this script's work figures, its highlight
  * names, or the reply to a message it sends to the background from this
  * content script's own context (to prove the background refuses writes from
- * content scripts). Each request carries an id its reply repeats.
+ * content scripts). Each request carries an id its reply repeats. Returns
+ * what starts listening (again, after the page rewrote itself).
  */
-function exposeTestProbe(ctx: ContentScriptContext, painter: Painter): void {
+function exposeTestProbe(ctx: ContentScriptContext, painter: Painter): () => void {
   const { stats, observer } = sliceStatsRecorder();
   observeSlices(observer);
-  ctx.addEventListener(window, 'counterpoint-e2e', (event) => {
+  const answer = (event: Event) => {
     const { id, op, arg } = JSON.parse(String((event as CustomEvent<string>).detail)) as { id: string; op: string; arg?: unknown };
     const reply = (value: unknown) => window.dispatchEvent(new CustomEvent('counterpoint-e2e-reply', { detail: JSON.stringify({ id, value }) }));
     if (op === 'stats') reply(stats);
     else if (op === 'names') reply(painter.names());
     else if (op === 'emphasis') reply(painter.emphasisNames());
     else if (op === 'call') void browser.runtime.sendMessage(arg).then(reply, (error: unknown) => reply({ ok: false, error: String(error) }));
-  });
+  };
+  return () => ctx.addEventListener(window, 'counterpoint-e2e', answer);
 }

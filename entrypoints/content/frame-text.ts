@@ -36,7 +36,8 @@ export function textArrives(life: FrameLife, doc: Document): Promise<boolean> {
         done(true);
       }, 300);
     });
-    observer.observe(doc.documentElement, { childList: true, characterData: true, subtree: true });
+    // The document itself, not its root element, which a page may replace (document.open()).
+    observer.observe(doc, { childList: true, characterData: true, subtree: true });
     life.onInvalidated(() => {
       observer.disconnect();
       done(false);

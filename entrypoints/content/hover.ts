@@ -65,13 +65,31 @@ export class HoverController {
     /** Is this range one we painted? */
     private readonly ours: (range: AbstractRange) => boolean,
   ) {
-    const opts = { capture: true, passive: true };
-    ctx.addEventListener(doc, 'pointermove', (e) => this.onMove(e), opts);
-    ctx.addEventListener(doc, 'pointerdown', (e) => this.onDown(e), opts);
-    ctx.addEventListener(doc, 'click', (e) => this.onClick(e), opts);
-    ctx.addEventListener(doc, 'keydown', (e) => this.onKey(e), { capture: true });
-    if (doc.defaultView) ctx.addEventListener(doc.defaultView, 'scroll', () => this.onScroll(), opts);
+    this.listen();
     ctx.onInvalidated(() => this.reset());
+  }
+
+  private readonly handlers = {
+    move: (e: PointerEvent) => this.onMove(e),
+    down: (e: PointerEvent) => this.onDown(e),
+    click: (e: MouseEvent) => this.onClick(e),
+    key: (e: KeyboardEvent) => this.onKey(e),
+    scroll: () => this.onScroll(),
+  };
+
+  /**
+   * Listens to the document and the window; again after the page rewrote
+   * itself (document.open() removes every listener). The same functions
+   * each time, so listening twice adds nothing.
+   */
+  listen(): void {
+    const { ctx, doc, handlers } = this;
+    const opts = { capture: true, passive: true };
+    ctx.addEventListener(doc, 'pointermove', handlers.move, opts);
+    ctx.addEventListener(doc, 'pointerdown', handlers.down, opts);
+    ctx.addEventListener(doc, 'click', handlers.click, opts);
+    ctx.addEventListener(doc, 'keydown', handlers.key, { capture: true });
+    if (doc.defaultView) ctx.addEventListener(doc.defaultView, 'scroll', handlers.scroll, opts);
   }
 
   private onMove(e: PointerEvent): void {

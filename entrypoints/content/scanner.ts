@@ -180,6 +180,12 @@ export interface ScanFindings {
 export interface ScannerOptions {
   /** Called for each open shadow root met, so its text can be styled too. */
   onShadowRoot?: (root: ShadowRoot) => void;
+  /**
+   * Called when the page puts a new root element in the document: it swapped
+   * its <html> element, or rewrote itself with document.open(), which also
+   * removes every listener on the document and the window, ours included.
+   */
+  onNewRoot?: () => void;
   /** Our own UI, never scanned and never a reason to rescan. */
   isOwnUi?: (node: Node) => boolean;
   /** Our own elements in the page (the card's host), left out of every walk. */
@@ -293,7 +299,8 @@ export class Scanner {
     this.gateFor = () => compileGate(index.spec, enabled, index.forms?.build === MATCHER_BUILD ? index.forms.byTopic : undefined);
     this.epoch++;
     this.sweep.stop();
-    this.observe(this.doc.documentElement);
+    // The document itself, not its root element: a page may replace that.
+    this.observe(this.doc);
     this.pendingFull = true;
     return this.kick();
   }
@@ -1043,8 +1050,15 @@ export class Scanner {
   /** Never works inside the observer callback: maps records to blocks, queues them, and lets the loop run. */
   private onMutations(records: MutationRecord[]): void {
     let touched = 0;
+    let newRoot = false;
     for (const r of records) {
       const target = r.target;
+      if (target === this.doc) {
+        // The document's own children: a new root element is a new page to read; a comment is nothing.
+        for (const node of r.removedNodes) if (node.nodeType === 1) this.pendingRemoved.push(node as Element);
+        for (const node of r.addedNodes) if (node.nodeType === 1) newRoot = this.pendingFull = true;
+        continue;
+      }
       if (target.nodeName === 'HEAD' || this.isOwnUi(target)) continue;
       touched += r.addedNodes.length + r.removedNodes.length + 1;
       const block = target instanceof ShadowRoot ? target : blockOf(target);
@@ -1069,6 +1083,7 @@ export class Scanner {
       if (whole) this.pendingRoots.add(block);
     }
     if (touched > MAX_BATCH) this.pendingFull = true;
+    if (newRoot) this.options.onNewRoot?.();
     if (this.pendingFull || this.pendingRoots.size || this.pendingRemoved.length) void this.kick();
   }
 }

@@ -129,6 +129,18 @@ describe.each(KINDS)('%s', (kind) => {
     expect(page.tab.errors).toEqual([]);
   });
 
+  it.each(['open', 'root'])('a page that puts a new document in place of its own (%s) is read again, and its new text opens a card', async (how) => {
+    const page = await load(`/hostile/rewrites-itself.html?how=${how}`);
+    await until(() => page.tab.evaluate(() => (globalThis as unknown as { __rewritten?: boolean }).__rewritten === true), 'the page to rewrite itself');
+    expect(await page.settled(3)).toEqual(expect.arrayContaining(['DeepSeek', 'export controls', 'distillation']));
+    // document.open() took every listener on the document and the window with it: hovering still works.
+    const card = await page.hover('DeepSeek', 'alleged distillation');
+    expect(card.open).toBe(true);
+    expect(card.cardId).toBeTruthy();
+    await page.closeCard();
+    expect(page.tab.errors).toEqual([]);
+  });
+
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
     const page = await load('/hostile/all-unset.html');
     expect(await page.settled(3)).toContain('DeepSeek');
