@@ -66,6 +66,11 @@ import { ShadowSweep } from './shadow-sweep';
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
 /**
+ * Elements whose text held a mention a reader could not see, looked at again
+ * (`recheckUnseen`) in case the page shows them: at most this many.
+ */
+const MAX_UNSEEN = 256;
+/**
  * Huge text runs are scanned in windows of at most this many characters:
  * the first of FIRST_BATCH_CHARS, the rest sized by how long the last took
  * (nextBatchChars), since a window dense with mentions costs many times what
@@ -256,6 +261,8 @@ export class Scanner {
   private inOrder = false;
   /** Whether an element's text can be seen, for the current turn (styles may change between turns). */
   private shown = new ShownCache();
+  /** Elements holding a mention's text that could not be seen when it was read, with their blocks. */
+  private readonly unseen = new Map<Element, Block>();
 
   /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
@@ -303,6 +310,22 @@ export class Scanner {
     this.observe(this.doc);
     this.pendingFull = true;
     return this.kick();
+  }
+
+  /**
+   * Reads again the blocks whose hidden text held a mention, where that text
+   * can now be seen. Cheap when nothing changed: a style check per element,
+   * with the page's styles already worked out.
+   */
+  recheckUnseen(): void {
+    if (!this.unseen.size || !this.matcher) return;
+    const shown = new ShownCache();
+    for (const [el, block] of this.unseen) {
+      if (el.isConnected && !isShown(el, shown)) continue;
+      this.unseen.delete(el);
+      if (el.isConnected) this.pendingRoots.add(block);
+    }
+    if (this.pendingRoots.size) void this.kick();
   }
 
   /** Resolves when nothing is queued or running. */
@@ -809,9 +832,14 @@ export class Scanner {
     const at = locate(seg, start, end);
     // Text a reader cannot see (not rendered, transparent, clipped away like
     // screen-reader-only text) holds no mention.
-    const parent = at.startNode.parentElement;
-    if (parent && !isShown(parent, this.shown)) return;
-    if (at.endNode !== at.startNode && at.endNode.parentElement && !isShown(at.endNode.parentElement, this.shown)) return;
+    // Such text is looked at again (recheckUnseen): a page may show it later
+    // with no change to its DOM that an observer sees (a class or a style:
+    // a tab, an accordion, a "read more", a whole page faded in).
+    for (const el of [at.startNode.parentElement, at.endNode.parentElement]) {
+      if (!el || isShown(el, this.shown)) continue;
+      if (this.unseen.size < MAX_UNSEEN) this.unseen.set(el, seg.block);
+      return;
+    }
     if (
       record.mentions.length >= MAX_PER_BLOCK ||
       this.retained >= MAX_RETAINED ||
@@ -958,6 +986,7 @@ export class Scanner {
     this.byNode.clear();
     this.pageCues.clear();
     this.pageAbout.clear();
+    this.unseen.clear();
     this.cueGate = null;
     this.cueCounts.clear();
     this.overflow = {};
@@ -1044,7 +1073,8 @@ export class Scanner {
     if (this.observed.has(root)) return;
     this.observer ??= new MutationObserver((records) => this.onMutations(records));
     this.observed.add(root);
-    this.observer.observe(root, { childList: true, characterData: true, subtree: true });
+    // And the `hidden` attribute, which the walk skips on: what a page reveals by taking it off is read then.
+    this.observer.observe(root, { childList: true, characterData: true, subtree: true, attributeFilter: ['hidden'] });
   }
 
   /** Never works inside the observer callback: maps records to blocks, queues them, and lets the loop run. */
@@ -1063,7 +1093,10 @@ export class Scanner {
       touched += r.addedNodes.length + r.removedNodes.length + 1;
       const block = target instanceof ShadowRoot ? target : blockOf(target);
       if (!block) continue;
-      if (r.type === 'characterData') {
+      if (r.type !== 'childList') {
+        // Text changed, or `hidden` came on or off: what the reader sees of the block changed.
+        // Put on, what was read under it goes (the walk skips it now).
+        if (r.type === 'attributes' && (target as Element).hasAttribute('hidden')) this.pendingRemoved.push(target as Element);
         this.pendingRoots.add(block);
         continue;
       }

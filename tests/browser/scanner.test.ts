@@ -76,6 +76,43 @@ describe('what counts', () => {
   });
 });
 
+describe('text the page shows later', () => {
+  it('keeps a mention once its hidden text is shown by a style, when looked at again, and not before', async () => {
+    const s = await start(`
+      <p>DeepSeek is visible.</p>
+      <div class="tab" style="display:none"><p>Then export controls in a tab.</p></div>
+      <p id="faded" style="opacity:0">And knowledge distillation faded in.</p>`);
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    // Nothing changed: looking again finds nothing new.
+    s.recheckUnseen();
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    (document.querySelector('.tab') as HTMLElement).style.display = 'block';
+    document.getElementById('faded')!.style.opacity = '1';
+    // A style is no DOM change: the observer says nothing until the scanner looks again.
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    s.recheckUnseen();
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'knowledge distillation']);
+  });
+
+  it('reads text when the page takes its hidden attribute off, and splits no word it hid inside', async () => {
+    const s = await start(
+      '<p>DeepSeek first.</p><div id="more" hidden><p>Then export controls, read on.</p></div><p id="word">Deep<span hidden>er</span>Seek here.</p>',
+    );
+    expect(await settled(s)).toEqual(['DeepSeek', 'DeepSeek']);
+    document.getElementById('more')!.removeAttribute('hidden');
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'DeepSeek']);
+    // Shown, the hidden letters part the name: "DeeperSeek" names nothing.
+    document.querySelector('#word span')!.removeAttribute('hidden');
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
+    // Hidden again, the name is whole again.
+    document.querySelector('#word span')!.setAttribute('hidden', '');
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'DeepSeek']);
+    // A block hidden again holds no mention a reader can see.
+    document.getElementById('more')!.setAttribute('hidden', '');
+    expect(await settled(s)).toEqual(['DeepSeek', 'DeepSeek']);
+  });
+});
+
 describe('what the page is about', () => {
   it('marks a bare model name when a heading names DeepSeek, and not on a page that never does', async () => {
     let s = await start('<h1>DeepSeek’s new model</h1><p>The cost to train V3 was low.</p>');

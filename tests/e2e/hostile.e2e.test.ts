@@ -141,6 +141,27 @@ describe.each(KINDS)('%s', (kind) => {
     expect(page.tab.errors).toEqual([]);
   });
 
+  it('reads text the page shows after its scan: the page faded in, a tab, a hidden block, a details element the reader opens', async () => {
+    const page = await load('/hostile/shown-later.html');
+    await until(() => page.tab.evaluate(() => (globalThis as unknown as { __shown?: boolean }).__shown === true), 'the page to show its parts');
+    const shown = ['DeepSeek', 'Bureau of Industry and Security', 'knowledge distillation'];
+    await until(async () => {
+      const texts = await page.texts();
+      return shown.every((t) => texts.includes(t)) ? texts : null;
+    }, 'the text shown later to be highlighted');
+    expect(await page.texts()).not.toContain('Liang Wenfeng');
+    const summary = await page.tab.evaluate(() => {
+      const r = document.getElementById('open-details')!.getBoundingClientRect();
+      return { x: r.left + 10, y: r.top + r.height / 2 };
+    });
+    await page.tab.click(summary.x, summary.y);
+    await until(async () => (await page.texts()).includes('Liang Wenfeng') || null, 'the text of the opened details to be highlighted');
+    const card = await page.hover('Liang Wenfeng');
+    expect(card.open).toBe(true);
+    await page.closeCard();
+    expect(page.tab.errors).toEqual([]);
+  });
+
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
     const page = await load('/hostile/all-unset.html');
     expect(await page.settled(3)).toContain('DeepSeek');
