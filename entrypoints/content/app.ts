@@ -226,11 +226,11 @@ export async function run(ctx: ContentScriptContext): Promise<void> {
   // highlights (cleared, replaced, added to) with no DOM change to notice.
   // ctx.setInterval also checks the context, which is how an orphaned script
   // notices an extension reload or update and tears itself down.
-  // Also look again at hidden text that held a mention: the page may have shown it.
+  // Also look again at what the page may have changed with no DOM change: hidden text shown, design mode.
   ctx.setInterval(() => {
     if (document.visibilityState !== 'visible') return;
     painter.repair();
-    scanner.recheckUnseen();
+    scanner.recheck();
   }, 1000);
 
   ctx.onInvalidated(() => {

@@ -67,7 +67,7 @@ import { ShadowSweep } from './shadow-sweep';
 const MAX_BATCH = 1000;
 /**
  * Elements whose text held a mention a reader could not see, looked at again
- * (`recheckUnseen`) in case the page shows them: at most this many.
+ * (`recheck`) in case the page shows them: at most this many.
  */
 const MAX_UNSEEN = 256;
 /**
@@ -263,6 +263,8 @@ export class Scanner {
   private shown = new ShownCache();
   /** Elements holding a mention's text that could not be seen when it was read, with their blocks. */
   private readonly unseen = new Map<Element, Block>();
+  /** Was the document in design mode at the last page-wide pass? Then it is an editor as a whole, and left alone. */
+  private designMode = false;
 
   /** 'scanning' until a page-wide pass has finished. */
   state: 'scanning' | 'done' = 'scanning';
@@ -313,11 +315,18 @@ export class Scanner {
   }
 
   /**
-   * Reads again the blocks whose hidden text held a mention, where that text
-   * can now be seen. Cheap when nothing changed: a style check per element,
-   * with the page's styles already worked out.
+   * Looks again at what a page can change with no change to its DOM: reads
+   * again the blocks whose hidden text held a mention, where that text can
+   * now be seen, and the whole page when it went into or out of design
+   * mode. Cheap when nothing changed: a style check per element, with the
+   * page's styles already worked out.
    */
-  recheckUnseen(): void {
+  recheck(): void {
+    if (this.designMode !== (this.doc.designMode === 'on') && this.observer) {
+      this.pendingFull = true;
+      void this.kick();
+      return;
+    }
     if (!this.unseen.size || !this.matcher) return;
     const shown = new ShownCache();
     for (const [el, block] of this.unseen) {
@@ -457,11 +466,13 @@ export class Scanner {
       this.pendingRemoved = [];
       this.forgetAll(true);
       this.state = 'scanning';
-      roots = this.doc.body ? [this.doc.body] : [];
+      // A document in design mode is an editor as a whole (a rich-text editor's frame): like an editable element, left alone.
+      this.designMode = this.doc.designMode === 'on';
+      roots = this.doc.body && !this.designMode ? [this.doc.body] : [];
     } else {
       for (const el of this.pendingRemoved) this.forgetUnder(el);
       this.pendingRemoved = [];
-      roots = topmost([...this.pendingRoots].filter((r) => r.isConnected && !insideSkipped(r)));
+      roots = this.designMode ? [] : topmost([...this.pendingRoots].filter((r) => r.isConnected && !insideSkipped(r)));
       this.pendingRoots.clear();
       for (const root of roots) this.forgetUnder(root);
     }
@@ -832,7 +843,7 @@ export class Scanner {
     const at = locate(seg, start, end);
     // Text a reader cannot see (not rendered, transparent, clipped away like
     // screen-reader-only text) holds no mention.
-    // Such text is looked at again (recheckUnseen): a page may show it later
+    // Such text is looked at again (recheck): a page may show it later
     // with no change to its DOM that an observer sees (a class or a style:
     // a tab, an accordion, a "read more", a whole page faded in).
     for (const el of [at.startNode.parentElement, at.endNode.parentElement]) {

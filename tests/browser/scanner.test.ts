@@ -84,14 +84,31 @@ describe('text the page shows later', () => {
       <p id="faded" style="opacity:0">And knowledge distillation faded in.</p>`);
     expect(await settled(s)).toEqual(['DeepSeek']);
     // Nothing changed: looking again finds nothing new.
-    s.recheckUnseen();
+    s.recheck();
     expect(await settled(s)).toEqual(['DeepSeek']);
     (document.querySelector('.tab') as HTMLElement).style.display = 'block';
     document.getElementById('faded')!.style.opacity = '1';
     // A style is no DOM change: the observer says nothing until the scanner looks again.
     expect(await settled(s)).toEqual(['DeepSeek']);
-    s.recheckUnseen();
+    s.recheck();
     expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'knowledge distillation']);
+  });
+
+  it('leaves a document in design mode alone, as an editor, and reads it once it leaves design mode', async () => {
+    const s = await start('<p>DeepSeek in an editor.</p>');
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    document.designMode = 'on';
+    try {
+      s.recheck();
+      expect(await settled(s)).toEqual([]);
+      // Text typed in design mode is not read either.
+      document.body.insertAdjacentHTML('beforeend', '<p>Then export controls.</p>');
+      expect(await settled(s)).toEqual([]);
+    } finally {
+      document.designMode = 'off';
+    }
+    s.recheck();
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
   });
 
   it('reads text when the page takes its hidden attribute off, and splits no word it hid inside', async () => {
