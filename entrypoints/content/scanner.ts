@@ -263,6 +263,8 @@ export class Scanner {
   private shown = new ShownCache();
   /** Elements holding a mention's text that could not be seen when it was read, with their blocks. */
   private readonly unseen = new Map<Element, Block>();
+  /** More were hidden than `unseen` holds: once any is shown, the whole page is read again. */
+  private unseenLost = false;
   /** Was the document in design mode at the last page-wide pass? Then it is an editor as a whole, and left alone. */
   private designMode = false;
 
@@ -334,6 +336,8 @@ export class Scanner {
       this.unseen.delete(el);
       if (el.isConnected) this.pendingRoots.add(block);
     }
+    // Some hidden text was not remembered: when any is shown, the rest may be too (a page faded in as a whole).
+    if (this.pendingRoots.size && this.unseenLost) this.pendingFull = true;
     if (this.pendingRoots.size) void this.kick();
   }
 
@@ -849,6 +853,7 @@ export class Scanner {
     for (const el of [at.startNode.parentElement, at.endNode.parentElement]) {
       if (!el || isShown(el, this.shown)) continue;
       if (this.unseen.size < MAX_UNSEEN) this.unseen.set(el, seg.block);
+      else this.unseenLost = true;
       return;
     }
     if (
@@ -998,6 +1003,7 @@ export class Scanner {
     this.pageCues.clear();
     this.pageAbout.clear();
     this.unseen.clear();
+    this.unseenLost = false;
     this.cueGate = null;
     this.cueCounts.clear();
     this.overflow = {};

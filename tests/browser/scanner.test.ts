@@ -94,6 +94,15 @@ describe('text the page shows later', () => {
     expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'knowledge distillation']);
   });
 
+  it('reads a page faded in as a whole, though it hides more mentions than are remembered one by one', async () => {
+    const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i}: DeepSeek.</p>`).join('');
+    const s = await start(`<div id="all" style="opacity:0">${paragraphs}</div>`);
+    expect(await settled(s)).toEqual([]);
+    document.getElementById('all')!.style.opacity = '1';
+    s.recheck();
+    expect(await settled(s)).toHaveLength(300);
+  });
+
   it('leaves a document in design mode alone, as an editor, and reads it once it leaves design mode', async () => {
     const s = await start('<p>DeepSeek in an editor.</p>');
     expect(await settled(s)).toEqual(['DeepSeek']);
