@@ -96,6 +96,9 @@ export function sheetText(seed: string, slots: number, inherits: boolean): strin
   }
   rules.push(`${scope}::highlight(${flashName(seed)}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
   rules.push(`@media (forced-colors: active) { ${forced.join(' ')} }`);
+  // On paper, the page as its publisher printed it: none of our marks.
+  const all = rules.slice(0, -1).map((rule) => rule.slice(0, rule.indexOf(' {')));
+  rules.push(`@media print { ${all.join(', ')} { background-color: transparent; color: inherit; text-decoration: none; } }`);
   return rules.join('\n');
 }
 

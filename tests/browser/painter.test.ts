@@ -134,6 +134,20 @@ describe('Painter', () => {
     expect(tint(root.querySelector('p')!)).toBe(tint(document.getElementById('deep')!));
   });
 
+  it('draws nothing on paper: a print rule takes every look it draws back off', () => {
+    const p = painter();
+    p.add('deepseek', rangeOver('DeepSeek'));
+    const rules = [...document.adoptedStyleSheets].flatMap((s) => [...s.cssRules]);
+    const drawn = rules.filter((r) => r instanceof CSSStyleRule).map((r) => (r as CSSStyleRule).selectorText);
+    const print = rules.find((r): r is CSSMediaRule => r instanceof CSSMediaRule && r.conditionText === 'print');
+    expect(print, 'a rule for print').toBeTruthy();
+    const undo = print!.cssRules[0] as CSSStyleRule;
+    expect(drawn.length).toBeGreaterThan(4);
+    for (const selector of drawn) expect(undo.selectorText.split(', ')).toContain(selector);
+    expect(undo.style.textDecorationLine).toBe('none');
+    expect(undo.style.backgroundColor).toBe('transparent');
+  });
+
   it('repairs a cleared registry, a replaced entry, ranges a page slipped in, and a dropped stylesheet', () => {
     const p = painter();
     const ours = rangeOver('DeepSeek');
