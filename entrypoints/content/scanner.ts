@@ -1090,8 +1090,9 @@ export class Scanner {
     if (this.observed.has(root)) return;
     this.observer ??= new MutationObserver((records) => this.onMutations(records));
     this.observed.add(root);
-    // And the `hidden` attribute, which the walk skips on: what a page reveals by taking it off is read then.
-    this.observer.observe(root, { childList: true, characterData: true, subtree: true, attributeFilter: ['hidden'] });
+    // And the attributes that show or hide what they hold: `hidden`, which the walk skips on, and
+    // `open` (a details or dialog element). What a page reveals so is read at once, not at the next look (recheck).
+    this.observer.observe(root, { childList: true, characterData: true, subtree: true, attributeFilter: ['hidden', 'open'] });
   }
 
   /** Never works inside the observer callback: maps records to blocks, queues them, and lets the loop run. */
@@ -1111,7 +1112,7 @@ export class Scanner {
       const block = target instanceof ShadowRoot ? target : blockOf(target);
       if (!block) continue;
       if (r.type !== 'childList') {
-        // Text changed, or `hidden` came on or off: what the reader sees of the block changed.
+        // Text changed, or `hidden` or `open` came on or off: what the reader sees of the block changed.
         // Put on, what was read under it goes (the walk skips it now).
         if (r.type === 'attributes' && (target as Element).hasAttribute('hidden')) this.pendingRemoved.push(target as Element);
         this.pendingRoots.add(block);

@@ -94,6 +94,13 @@ describe('text the page shows later', () => {
     expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'knowledge distillation']);
   });
 
+  it('reads a details element the reader opens at once, with no look again', async () => {
+    const s = await start('<p>DeepSeek first.</p><details><summary>More</summary><p>Then export controls.</p></details>');
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    document.querySelector('details')!.open = true;
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
+  });
+
   it('reads a page faded in as a whole, though it hides more mentions than are remembered one by one', async () => {
     const paragraphs = Array.from({ length: 300 }, (_, i) => `<p>Paragraph ${i}: DeepSeek.</p>`).join('');
     const s = await start(`<div id="all" style="opacity:0">${paragraphs}</div>`);
