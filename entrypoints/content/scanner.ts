@@ -47,10 +47,12 @@ import {
   insideSkipped,
   isInline,
   isShown,
+  isSkipped,
   locate,
   segmentAt,
   segmentIndex,
   ShownCache,
+  SKIP_ATTRIBUTE_NAMES,
   type Block,
   type Pruner,
   type Segment,
@@ -1090,9 +1092,11 @@ export class Scanner {
     if (this.observed.has(root)) return;
     this.observer ??= new MutationObserver((records) => this.onMutations(records));
     this.observed.add(root);
-    // And the attributes that show or hide what they hold: `hidden`, which the walk skips on, and
-    // `open` (a details or dialog element). What a page reveals so is read at once, not at the next look (recheck).
-    this.observer.observe(root, { childList: true, characterData: true, subtree: true, attributeFilter: ['hidden', 'open'] });
+    // And the attributes that decide what is read or shown: those the walk skips on (hidden,
+    // aria-hidden, contenteditable, the opt-outs), and `open` (a details or dialog element). A page
+    // behind a consent dialog that hid itself with aria-hidden is read when the dialog goes; text made
+    // editable is let go; what opens is read at once, not at the next look (recheck).
+    this.observer.observe(root, { childList: true, characterData: true, subtree: true, attributeFilter: [...SKIP_ATTRIBUTE_NAMES, 'open'] });
   }
 
   /** Never works inside the observer callback: maps records to blocks, queues them, and lets the loop run. */
@@ -1112,9 +1116,9 @@ export class Scanner {
       const block = target instanceof ShadowRoot ? target : blockOf(target);
       if (!block) continue;
       if (r.type !== 'childList') {
-        // Text changed, or `hidden` or `open` came on or off: what the reader sees of the block changed.
-        // Put on, what was read under it goes (the walk skips it now).
-        if (r.type === 'attributes' && (target as Element).hasAttribute('hidden')) this.pendingRemoved.push(target as Element);
+        // Text changed, or an attribute that decides what is read or shown: the block is read again.
+        // Now skipped, what was read under it goes.
+        if (r.type === 'attributes' && isSkipped(target as Element)) this.pendingRemoved.push(target as Element);
         this.pendingRoots.add(block);
         continue;
       }

@@ -94,6 +94,20 @@ describe('text the page shows later', () => {
     expect(await settled(s)).toEqual(['DeepSeek', 'export controls', 'knowledge distillation']);
   });
 
+  it('reads a page a consent dialog hid with aria-hidden once the dialog goes, and lets go of text made editable', async () => {
+    const s = await start(
+      '<div id="app" aria-hidden="true"><p>DeepSeek in the article.</p><p id="post">Then export controls.</p></div><div role="dialog">Accept cookies</div>',
+    );
+    expect(await settled(s)).toEqual([]);
+    document.getElementById('app')!.removeAttribute('aria-hidden');
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
+    // An editor turned on where the reader was reading: its text is the reader's to edit now.
+    document.getElementById('post')!.contentEditable = 'true';
+    expect(await settled(s)).toEqual(['DeepSeek']);
+    document.getElementById('post')!.contentEditable = 'false';
+    expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
+  });
+
   it('reads a details element the reader opens at once, with no look again', async () => {
     const s = await start('<p>DeepSeek first.</p><details><summary>More</summary><p>Then export controls.</p></details>');
     expect(await settled(s)).toEqual(['DeepSeek']);

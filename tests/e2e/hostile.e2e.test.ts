@@ -162,6 +162,22 @@ describe.each(KINDS)('%s', (kind) => {
     expect(page.tab.errors).toEqual([]);
   });
 
+  it('an article hidden with aria-hidden behind a consent dialog is read once the reader accepts', async () => {
+    const page = await load('/hostile/consent-dialog.html');
+    await scanned('/hostile/consent-dialog.html');
+    expect(await page.texts()).toEqual([]);
+    const accept = await page.tab.evaluate(() => {
+      const r = document.getElementById('accept')!.getBoundingClientRect();
+      return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+    });
+    await page.tab.click(accept.x, accept.y);
+    expect(await page.settled(3)).toEqual(expect.arrayContaining(['DeepSeek', 'export controls']));
+    const card = await page.hover('DeepSeek', 'alleged distillation');
+    expect(card.open).toBe(true);
+    await page.closeCard();
+    expect(page.tab.errors).toEqual([]);
+  });
+
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
     const page = await load('/hostile/all-unset.html');
     expect(await page.settled(3)).toContain('DeepSeek');
