@@ -514,6 +514,13 @@ export function isShown(el: Element, cache: ShownCache): boolean {
   if (known !== undefined) return known;
   // (Chromium 121 and Firefox 140, the oldest versions the manifest admits, take these options.)
   let shown = el.checkVisibility(VISIBILITY);
+  // An element of `display: contents` has no box of its own, so the check says no; its text is
+  // drawn in its parent's box (a wrapper of a grid, a framework's island element), which says.
+  if (!shown && el.parentElement && getComputedStyle(el).display === 'contents') {
+    shown = isShown(el.parentElement, cache);
+    cache.shown.set(el, shown);
+    return shown;
+  }
   if (shown) {
     // Each read of a rect's side is a call into the engine: one of each.
     const { right, bottom, width, height } = el.getBoundingClientRect();

@@ -76,6 +76,16 @@ describe('what counts', () => {
   });
 });
 
+describe('what counts, with boxes of no size', () => {
+  it('keeps a mention whose text sits in an element of display: contents, as its parent draws it, unless that is hidden', async () => {
+    const s = await start(`
+      <p><span style="display:contents">DeepSeek</span> inside a wrapper with no box.</p>
+      <div style="display:contents">Export controls as a wrapper's own text.</div>
+      <div style="display:none"><span style="display:contents">Knowledge distillation hidden with its parent.</span></div>`);
+    expect(await settled(s)).toEqual(['DeepSeek', 'Export controls']);
+  });
+});
+
 describe('text the page shows later', () => {
   it('keeps a mention once its hidden text is shown by a style, when looked at again, and not before', async () => {
     const s = await start(`
