@@ -25,9 +25,14 @@ export interface Segment {
   text: string;
 }
 
-/** Elements whose subtrees are never read: by tag (a set lookup per element)… */
+/**
+ * Elements whose subtrees are never read: by tag (a set lookup per element)…
+ * Ruby annotations (rt, and rp, the parentheses shown without ruby support)
+ * are read around, and part no segment (INLINE_TAGS): "深<rt>shēn</rt>度"
+ * is the word 深度 with its reading above.
+ */
 const SKIP_TAGS = new Set(
-  'script style noscript template head title textarea input select option button pre kbd samp svg math canvas video audio object embed iframe'.split(' '),
+  'script style noscript template head title textarea input select option button pre kbd samp svg math canvas video audio object embed iframe rt rp'.split(' '),
 );
 /** …and by attribute (one native match, only for elements that have attributes). */
 const SKIP_ATTRIBUTES = '[contenteditable]:not([contenteditable="false" i]), [data-counterpoint="off" i], [data-gramm="false"], [hidden], [aria-hidden="true"]';
@@ -42,7 +47,7 @@ const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
  * took 16 ms over the 32,758 elements of the 1 MB benchmark page in
  * Chromium, this one about 6.
  */
-const TEXT_SKIP_SELECTOR = 'script, style, noscript, template, [contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
+const TEXT_SKIP_SELECTOR = 'script, style, noscript, template, rt, rp, [contenteditable], [data-counterpoint], [data-gramm], [hidden], [aria-hidden]';
 
 /**
  * Elements that flow inside a line of text; everything else starts a new
@@ -50,7 +55,7 @@ const TEXT_SKIP_SELECTOR = 'script, style, noscript, template, [contenteditable]
  * other word; code listings sit in <pre>, which is skipped.
  */
 const INLINE_TAGS = new Set(
-  'a abbr b bdi bdo cite code data dfn em font i ins del label mark q s small span strong sub sup time u var wbr nobr tt big strike'.split(' '),
+  'a abbr b bdi bdo cite code data dfn em font i ins del label mark q s small span strong sub sup time u var wbr nobr tt big strike ruby rb rt rp'.split(' '),
 );
 
 /**
@@ -592,7 +597,8 @@ function setApart(a: Text, b: Text): boolean {
   if (!common) return false;
   const gap = (el: Element, side: 'Left' | 'Right') => {
     const style = view.getComputedStyle(el);
-    if (style.display !== 'inline' && style.display !== 'contents') return true;
+    // Ruby and its base flow in the line as inline text does (their annotations are skipped).
+    if (style.display !== 'inline' && style.display !== 'contents' && !style.display.startsWith('ruby')) return true;
     return parseFloat(style[`margin${side}`]) + parseFloat(style[`padding${side}`]) + parseFloat(style[`border${side}Width`]) > 0;
   };
   for (const el of aSide) {

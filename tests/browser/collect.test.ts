@@ -26,6 +26,11 @@ describe('collectSegments', () => {
     expect(segments().map((s) => s.text)).toEqual(['export controls on DeepSeek', 'second', 'third ', 'nested', ' after']);
   });
 
+  it('reads ruby text around its annotations: the words, not their readings', () => {
+    document.body.innerHTML = '<p>据报道<ruby>深<rt>shēn</rt>度<rp>(</rp><rt>dù</rt><rp>)</rp></ruby>求索发布了新模型。</p>';
+    expect(segments().map((s) => s.text)).toEqual(['据报道深度求索发布了新模型。']);
+  });
+
   it('maps offsets back to the text nodes', () => {
     document.body.innerHTML = '<p>Deep<b>Seek</b> R1</p>';
     const [seg] = segments();
