@@ -36,8 +36,8 @@ const SKIP_TAGS = new Set(
 );
 /** …and by attribute (one native match, only for elements that have attributes). */
 const SKIP_ATTRIBUTES = '[contenteditable]:not([contenteditable="false" i]), [data-counterpoint="off" i], [data-gramm="false"], [hidden], [aria-hidden="true"]';
-/** The attributes SKIP_ATTRIBUTES looks at: a change to one changes what the walk reads. */
-export const SKIP_ATTRIBUTE_NAMES = ['contenteditable', 'data-counterpoint', 'data-gramm', 'hidden', 'aria-hidden'];
+/** The attributes SKIP_ATTRIBUTES looks at (read from it, so the two never part): a change to one changes what the walk reads. */
+export const SKIP_ATTRIBUTE_NAMES = [...new Set(SKIP_ATTRIBUTES.match(/(?<=\[)[a-z-]+/g))];
 const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
 /**
  * What `walkedText` takes out: the skipped elements that hold text no reader
