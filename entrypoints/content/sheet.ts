@@ -83,22 +83,26 @@ export function sheetText(seed: string, slots: number, inherits: boolean): strin
   const scope = inherits ? ':root' : '';
   const rules: string[] = [];
   const forced: string[] = [];
+  const selectors: string[] = [];
   for (let slot = 0; slot < slots; slot++) {
     for (const look of DRAWN_LOOKS) {
       const [style, strength] = look.split('-') as [HighlightStyle, 'strong' | 'faint'];
       const name = lookName(seed, slot, look);
+      const selector = `${scope}::highlight(${name})`;
+      selectors.push(selector);
       rules.push(highlightRule(name, slotColour(slot).mark, style, strength, scope));
       // Forced colours: every mention dotted in the text colour; strong ones also in Mark.
       forced.push(
-        `${scope}::highlight(${name}) { text-decoration: underline dotted 2px CanvasText;${strength === 'strong' ? ' background-color: Mark; color: MarkText;' : ''} }`,
+        `${selector} { text-decoration: underline dotted 2px CanvasText;${strength === 'strong' ? ' background-color: Mark; color: MarkText;' : ''} }`,
       );
     }
   }
-  rules.push(`${scope}::highlight(${flashName(seed)}) { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
+  const flash = `${scope}::highlight(${flashName(seed)})`;
+  selectors.push(flash);
+  rules.push(`${flash} { background-color: rgba(255, 196, 0, 0.55); color: #000; }`);
   rules.push(`@media (forced-colors: active) { ${forced.join(' ')} }`);
   // On paper, the page as its publisher printed it: none of our marks.
-  const all = rules.slice(0, -1).map((rule) => rule.slice(0, rule.indexOf(' {')));
-  rules.push(`@media print { ${all.join(', ')} { background-color: transparent; color: inherit; text-decoration: none; } }`);
+  rules.push(`@media print { ${selectors.join(', ')} { background-color: transparent; color: inherit; text-decoration: none; } }`);
   return rules.join('\n');
 }
 
