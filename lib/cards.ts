@@ -133,9 +133,9 @@ function scoreCard(card: CardLike, ctx: Context, vocabulary: Vocabulary): number
     const phrase = stems(cue);
     if (!phrase.length) continue;
     if (containsPhrase(ctx.sentence, phrase)) {
-      score += SENTENCE_WEIGHT * phrase.length;
+      score += SENTENCE_WEIGHT * wordCount(phrase);
       phrase.forEach((w) => counted.add(w));
-    } else if (containsPhrase(ctx.paragraph, phrase)) score += PARAGRAPH_WEIGHT * phrase.length;
+    } else if (containsPhrase(ctx.paragraph, phrase)) score += PARAGRAPH_WEIGHT * wordCount(phrase);
   }
   // A word already counted (by a cue, or by the question) is not counted again.
   for (const word of vocabulary.question.get(card) ?? []) {
@@ -210,6 +210,25 @@ export function stem(word: string): string {
   if (w !== word && /([b-df-hj-np-tv-z])\1$/.test(w) && !/(ll|ss|zz|ff)$/.test(w)) w = w.slice(0, -1);
   if (w.endsWith('e') && w.length > 3) w = w.slice(0, -1);
   return w;
+}
+
+/**
+ * How many words a cue phrase counts for. Chinese and Japanese are tokenized a
+ * character at a time, and a word there is about two characters, so each run
+ * of such characters counts half its length (rounded up): 训练成本 ("training
+ * cost") weighs what its two English words do.
+ */
+function wordCount(phrase: string[]): number {
+  let words = 0;
+  let run = 0;
+  for (const token of phrase) {
+    if (token.length === 1 && token.charCodeAt(0) >= 0x3040) run++;
+    else {
+      words += Math.ceil(run / 2) + 1;
+      run = 0;
+    }
+  }
+  return words + Math.ceil(run / 2);
 }
 
 function containsPhrase(tokens: string[], phrase: string[]): boolean {
