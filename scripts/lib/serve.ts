@@ -1,6 +1,8 @@
 /**
  * A small static file server on 127.0.0.1 for the demo, the benchmark and
- * the end-to-end tests. `mounts` maps URL prefixes to directories.
+ * the end-to-end tests. `mounts` maps URL prefixes to directories. A file may
+ * carry response headers of its own in a file beside it, `<name>.headers`,
+ * one `Name: value` a line (a page's Content-Security-Policy, say).
  */
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -46,7 +48,13 @@ export async function startServer(mounts: Record<string, string>, pages: PageHan
       if (!file.startsWith(normalize(base) + sep) && file !== normalize(base)) throw new Error('outside');
       if (!(await stat(file)).isFile()) throw new Error('not a file');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      const own = await readFile(`${file}.headers`, 'utf8').catch(() => '');
+      const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' };
+      for (const line of own.split('\n')) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      res.writeHead(200, headers);
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });

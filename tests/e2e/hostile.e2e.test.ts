@@ -178,6 +178,41 @@ describe.each(KINDS)('%s', (kind) => {
     expect(page.tab.errors).toEqual([]);
   });
 
+  it.each([
+    ['the strictest Content-Security-Policy (no inline style, Trusted Types for every sink)', 'strict-csp'],
+    ['a CSP sandbox (an opaque origin, no storage of its own)', 'sandboxed'],
+  ])('a page with %s is highlighted, and its card opens laid out, with no violation', async (_, name) => {
+    const page = await load(`/hostile/${name}.html`);
+    expect(await page.settled(3)).toEqual(expect.arrayContaining(['DeepSeek', 'export controls', 'distillation']));
+    const card = await page.hover('DeepSeek', 'alleged distillation');
+    expect(card.open).toBe(true);
+    expect(card.cardId).toBeTruthy();
+    const r = card.rect!;
+    expect(r.right - r.left).toBeGreaterThanOrEqual(200);
+    expect(r.bottom - r.top).toBeGreaterThan(60);
+    // The card's own styles applied: its box is laid out and its background painted.
+    const look = await page.tab.evaluate((selector) => {
+      const el = document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!;
+      const style = getComputedStyle(el);
+      return { display: style.display, background: style.backgroundColor };
+    }, CARD_HOST);
+    expect(look.display).not.toBe('inline');
+    expect(look.background).not.toBe('rgba(0, 0, 0, 0)');
+    await page.closeCard();
+    const violations = () => page.tab.evaluate(() => (globalThis as unknown as { __violations: string[] }).__violations);
+    expect(await violations()).toEqual([]);
+    expect(page.tab.errors).toEqual([]);
+    // The policy is in force and the page sees what it refuses: an inline style of its own is not applied, and is recorded.
+    const colour = await page.tab.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = '#one { color: rgb(1, 2, 3) }';
+      document.head.append(style);
+      return getComputedStyle(document.getElementById('one')!).color;
+    });
+    expect(colour).not.toBe('rgb(1, 2, 3)');
+    await until(async () => (await violations()).some((v) => v.startsWith('style-src')) || null, 'the page to record its own refused style');
+  });
+
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
     const page = await load('/hostile/all-unset.html');
     expect(await page.settled(3)).toContain('DeepSeek');
