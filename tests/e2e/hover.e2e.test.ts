@@ -2,7 +2,7 @@
  * The hover card in both browsers: hover intent, grace period, dismissal,
  * keyboard walking, positioning at the edges and at 50% and 200% zoom, a
  * single-page navigation, a same-origin frame, accessibility (axe-core), the
- * card chosen for the seed articles' key claims, and a screenshot (the dark
+ * card chosen for the seed articles' key claims and a Chinese article's, and a screenshot (the dark
  * card is checked with the other dark-page tests in reading.e2e.test.ts).
  */
 import { mkdirSync } from 'node:fs';
@@ -236,6 +236,17 @@ describe.each(KINDS)('%s', (kind) => {
     expect(card.cardId).toBe(expected);
     // Both sides at a glance, each with its own mark (◆, ◇) and its label in words.
     expect(card.text).toMatch(/◆[\s\S]*◇/);
+  });
+
+  it.each([
+    ['OpenAI’s allegation', '模型蒸馏', 'OpenAI曾表示', 'distillation-openai-allegation'],
+    ['the models DeepSeek distilled itself', '蒸馏', '通义千问', 'distillation-r1-distilled-models'],
+    ['Anthropic’s accusation', '蒸馏', 'Anthropic', 'distillation-claude-anthropic'],
+    ['the H200 review', 'H200', '逐案审查', 'export-controls-h200'],
+  ])('in a Chinese article, %s shows the card that answers it', async (_what, term, near, expected) => {
+    const page = await browser.open('/labeled/zh-news.html');
+    await page.settled(3);
+    expect((await page.hover(term, near)).cardId).toBe(expected);
   });
 
   it('screenshot of the card in light mode', async () => {
