@@ -78,18 +78,24 @@ export class HoverController {
   };
 
   /**
-   * Listens to the document and the window; again after the page rewrote
-   * itself (document.open() removes every listener). The same functions
-   * each time, so listening twice adds nothing.
+   * Listens at the window, in the capture phase: the first stop of every
+   * event's path, so a page that stops pointer or key events from
+   * propagating (a slideshow, an editor shell, an anti-copy script) stops
+   * them after we have seen them; only a page listener on the window itself,
+   * added before ours, that stops them immediately, comes first. Again after
+   * the page rewrote itself (document.open() removes every listener). The
+   * same functions each time, so listening twice adds nothing.
    */
   listen(): void {
-    const { ctx, doc, handlers } = this;
+    const { ctx, handlers } = this;
+    const target = this.doc.defaultView;
+    if (!target) return;
     const opts = { capture: true, passive: true };
-    ctx.addEventListener(doc, 'pointermove', handlers.move, opts);
-    ctx.addEventListener(doc, 'pointerdown', handlers.down, opts);
-    ctx.addEventListener(doc, 'click', handlers.click, opts);
-    ctx.addEventListener(doc, 'keydown', handlers.key, { capture: true });
-    if (doc.defaultView) ctx.addEventListener(doc.defaultView, 'scroll', handlers.scroll, opts);
+    ctx.addEventListener(target, 'pointermove', handlers.move, opts);
+    ctx.addEventListener(target, 'pointerdown', handlers.down, opts);
+    ctx.addEventListener(target, 'click', handlers.click, opts);
+    ctx.addEventListener(target, 'keydown', handlers.key, { capture: true });
+    ctx.addEventListener(target, 'scroll', handlers.scroll, opts);
   }
 
   private onMove(e: PointerEvent): void {

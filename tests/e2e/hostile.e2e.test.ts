@@ -213,6 +213,16 @@ describe.each(KINDS)('%s', (kind) => {
     await until(async () => (await violations()).some((v) => v.startsWith('style-src')) || null, 'the page to record its own refused style');
   });
 
+  it('a page that stops pointer and key events from propagating still opens the card on hover, and Esc still closes it', async () => {
+    const page = await load('/hostile/stops-events.html');
+    expect(await page.settled(3)).toContain('DeepSeek');
+    const card = await page.hover('DeepSeek', 'alleged distillation');
+    expect(card.open).toBe(true);
+    expect(await page.tab.evaluate(() => (globalThis as unknown as { __stopped: number }).__stopped)).toBeGreaterThan(0);
+    await page.closeCard();
+    expect(page.tab.errors).toEqual([]);
+  });
+
   it('`* { all: unset !important }` neither hides the highlights nor breaks the card', async () => {
     const page = await load('/hostile/all-unset.html');
     expect(await page.settled(3)).toContain('DeepSeek');
