@@ -230,6 +230,11 @@ export class Popover implements CardUi {
     // Inside the page's top-layer element, if any, so the card is neither hidden nor inert.
     const parent = document.fullscreenElement ?? document.querySelector('dialog:modal') ?? document.body;
     if (host.parentNode !== parent) parent.append(host);
+    // A page that zooms itself with CSS (`body { zoom: 1.25 }`) zooms what it
+    // holds, our card too: drawn larger and, since its position is in the
+    // viewport's pixels, placed off its mention by the same factor. The card
+    // takes the inverse zoom (card.css), which puts it back at 1.
+    host.style.setProperty('--cp-unzoom', String(1 / pageZoom(parent)));
     try {
       if (!host.matches(':popover-open')) host.showPopover();
     } catch {
@@ -386,4 +391,17 @@ export class Popover implements CardUi {
     this.mounted?.host.remove();
     this.mounted = null;
   }
+}
+
+/**
+ * The zoom a page's CSS applies at an element: the product of `zoom` over
+ * it and its ancestors (1 where the engine has no such property).
+ */
+function pageZoom(element: Element): number {
+  let zoom = 1;
+  for (let e: Element | null = element; e; e = e.parentElement) {
+    const own = parseFloat(getComputedStyle(e).zoom);
+    if (own > 0) zoom *= own;
+  }
+  return zoom > 0 && Number.isFinite(zoom) ? zoom : 1;
 }

@@ -1,9 +1,10 @@
 /**
  * The hover card in both browsers: hover intent, grace period, dismissal,
- * keyboard walking, positioning at the edges and at 50% and 200% zoom, a
- * single-page navigation, a same-origin frame, accessibility (axe-core), the
- * card chosen for the seed articles' key claims and a Chinese article's, and a screenshot (the dark
- * card is checked with the other dark-page tests in reading.e2e.test.ts).
+ * keyboard walking, positioning at the edges, at 50% and 200% zoom and on a
+ * page zoomed by its own CSS, a single-page navigation, a same-origin frame,
+ * accessibility (axe-core), the card chosen for the seed articles' key claims
+ * and a Chinese article's, and a screenshot (the dark card is checked with
+ * the other dark-page tests in reading.e2e.test.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -119,6 +120,30 @@ describe.each(KINDS)('%s', (kind) => {
       expect(covers, `${id}: the card covers its mention`).toBe(false);
       await edges.closeCard();
     }
+  });
+
+  it.each([
+    ['body', '?body=1.25'],
+    ['html', '?html=0.8'],
+    ['html and body', '?html=1.5&body=0.9'],
+  ])('on a page that zooms its %s with CSS, the card opens under its mention at its own size', async (_, query) => {
+    const page = await browser.open(`/css-zoom.html${query}`);
+    await page.settled(3);
+    const card = await page.hover('DeepSeek', 'H800');
+    const mention = await page.tab.evaluate(() => {
+      const text = document.getElementById('claim')!.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('DeepSeek'));
+      range.setEnd(text, text.data.indexOf('DeepSeek') + 'DeepSeek'.length);
+      const r = range.getBoundingClientRect();
+      return { left: r.left, bottom: r.bottom };
+    });
+    const r = card.rect!;
+    expect(Math.abs(r.left - mention.left)).toBeLessThan(2);
+    expect(r.top - mention.bottom).toBeGreaterThanOrEqual(2);
+    expect(r.top - mention.bottom).toBeLessThan(12);
+    expect(r.right - r.left).toBeGreaterThan(400);
+    expect(r.right - r.left).toBeLessThanOrEqual(441);
   });
 
   it('works at 200% zoom', async () => {
