@@ -256,8 +256,11 @@ export class Popover implements CardUi {
       topics.map((x) => x.id),
       mention.topicId,
     );
+    // Left to right, as our locales (English, Chinese) and the dataset's
+    // text are: on a right-to-left page the card would otherwise inherit the
+    // page's direction and turn its English around.
     render(
-      <div class="cp-float" ref={(el) => void (el && this.place(el, mention))}>
+      <div class="cp-float" dir="ltr" ref={(el) => void (el && this.place(el, mention))}>
         <Card
           topicName={topicName}
           colour={colour}

@@ -146,6 +146,26 @@ describe.each(KINDS)('%s', (kind) => {
     expect(r.right - r.left).toBeLessThanOrEqual(441);
   });
 
+  it('on a right-to-left page, the card reads left to right and opens at its mention', async () => {
+    const page = await browser.open('/rtl.html');
+    expect(await page.settled(3)).toEqual(expect.arrayContaining(['DeepSeek', 'H800', 'export controls']));
+    const card = await page.hover('DeepSeek', 'The lab');
+    const direction = await page.tab.evaluate(
+      (selector) => getComputedStyle(document.querySelector(selector)!.shadowRoot!.querySelector('.cp-card')!).direction,
+      CARD_HOST,
+    );
+    expect(direction).toBe('ltr');
+    // Placed as in a left-to-right page: its left edge under the mention's.
+    const mentionLeft = await page.tab.evaluate(() => {
+      const text = document.getElementById('claim')!.firstChild as Text;
+      const range = document.createRange();
+      range.setStart(text, text.data.indexOf('DeepSeek'));
+      range.setEnd(text, text.data.indexOf('DeepSeek') + 'DeepSeek'.length);
+      return range.getBoundingClientRect().left;
+    });
+    expect(Math.abs(card.rect!.left - mentionLeft)).toBeLessThan(2);
+  });
+
   it('works at 200% zoom', async () => {
     const zoomed = await browser.open('/edges.html');
     await zoomed.tab.setViewport(640, 450, 2);
