@@ -26,11 +26,11 @@ export interface Gate {
 
 /**
  * What may stand between two tokens of a match: the characters of the
- * joiners a term accepts (white space, a hyphen, a dot), in any number and
+ * joiners a term accepts (white space and the katakana middle dot, a hyphen, a dot), in any number and
  * none, since the scanner's text may put a space where the page's has none
  * (two inline elements set apart on screen). Nothing else ever does.
  */
-const GAP = '[\\s\\u00a0\\u202f\\-\\u2010\\u2011.]*';
+const GAP = '[\\s\\u00a0\\u202f\\u30fb\\-\\u2010\\u2011.]*';
 
 interface Node {
   end: boolean;

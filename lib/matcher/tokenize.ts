@@ -77,13 +77,11 @@ export function classify(code: number): number {
   if (code >= 0x400 && code <= 0x4ff) return code === 0x482 ? OTHER : WORD;
   if (code >= 0x2000 && code <= 0x206f) return code <= 0x200a || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f ? SPACE : OTHER;
   // Katakana's long-vowel mark (モデル, in the dataset's phrases) is a letter of the Common script; its
-  // middle dot, CJK brackets and full stops, and the full-width punctuation around the digits are not.
+  // middle dot separates the words of a compound as a space does (エンティティー・リスト, "Entity
+  // List"); CJK brackets and full stops, and the full-width punctuation around the digits, are neither.
   if (code === 0x30fc) return WORD;
-  if (
-    code === 0x30fb ||
-    (code > 0x3000 && code < 0x3020 && (code < 0x3005 || code > 0x3007)) ||
-    (code > 0xff00 && code < 0xff21 && (code < 0xff10 || code > 0xff19))
-  )
+  if (code === 0x30fb) return SPACE;
+  if ((code > 0x3000 && code < 0x3020 && (code < 0x3005 || code > 0x3007)) || (code > 0xff00 && code < 0xff21 && (code < 0xff10 || code > 0xff19)))
     return OTHER;
   const ch = String.fromCharCode(code);
   if (SPACE_RE.test(ch) || code === 0xa0) return SPACE;

@@ -307,7 +307,8 @@ describe('character classes', () => {
     if (code === 0x2e) return 7;
     if (code === 0x27 || code === 0x2019 || code === 0x2018 || code === 0x2bc) return 8;
     if (code === 0xad || (code >= 0x200b && code <= 0x200d) || code === 0x2060 || code === 0xfeff) return 4;
-    if (/^\s$/u.test(ch) || code === 0xa0 || code === 0x202f) return 5;
+    // The katakana middle dot: a space between the words of a compound (エンティティー・リスト).
+    if (/^\s$/u.test(ch) || code === 0xa0 || code === 0x202f || code === 0x30fb) return 5;
     if (code >= 0xd800 && code <= 0xdfff) return 2;
     if (CJK_RE.test(ch)) return 3;
     if (WORD_RE.test(ch)) return 2;
