@@ -17,7 +17,7 @@
  * term paints nothing.
  */
 import { topicTermForms, type MatcherSpec } from './index';
-import { IGNORABLES, isAcronym, tokenize } from './tokenize';
+import { foldWidth, IGNORABLES, isAcronym, tokenize } from './tokenize';
 
 export interface Gate {
   /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
@@ -137,7 +137,7 @@ function escape(token: string): string {
 /** Could this text hold a candidate, or (given `cues`) one of those cues? Only "no" is certain. */
 export function mayMatch(gate: Gate | null, text: string, cues?: CueGate | null): boolean {
   if (!gate || !text) return false;
-  const plain = text.replace(IGNORABLES, '');
+  const plain = foldWidth(text.replace(IGNORABLES, ''));
   const lower = plain.toLowerCase();
   return gate.pattern.test(lower) || (!!cues && (!!cues.lower?.test(lower) || !!cues.exact?.test(plain)));
 }

@@ -9,7 +9,20 @@
  */
 import type { CueSet, Topic } from '../dataset/schema';
 import { inflections } from './inflect';
-import { isAcronym, J_HYPHEN, J_OTHER, J_SPACE, tokenize, tokenizeInto, tokenRaw, tokenNorm, type Joiner, type Token, type TokenArrays } from './tokenize';
+import {
+  foldWidth,
+  isAcronym,
+  J_HYPHEN,
+  J_OTHER,
+  J_SPACE,
+  tokenize,
+  tokenizeInto,
+  tokenRaw,
+  tokenNorm,
+  type Joiner,
+  type Token,
+  type TokenArrays,
+} from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
 export { compileCueGate, compileGate, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
@@ -281,7 +294,9 @@ function entryFits(entry: Entry, text: string, t: TokenArrays, at: number): bool
 }
 
 /** Finds every term candidate and cue in a block of text. */
-export function scanBlock(m: CompiledMatcher, text: string): BlockScan {
+export function scanBlock(m: CompiledMatcher, written: string): BlockScan {
+  // Full-width letters and digits are read as ASCII; offsets stay the same.
+  const text = foldWidth(written);
   const t = tokenizeInto(text);
   const lower = text.toLowerCase();
   // Lowercasing can change length for a few characters (e.g. "İ"); then normalise per token.

@@ -264,6 +264,19 @@ const ASCII = new Uint8Array(128).map((_, code) => {
   return classify(code);
 });
 
+const FULL_WIDTH = /[\uff01-\uff5e]/;
+const FULL_WIDTH_ALL = /[\uff01-\uff5e]/g;
+
+/**
+ * The text with full-width ASCII (ＤｅｅｐＳｅｅｋ, Ｈ２０, as Japanese and
+ * Chinese print-style pages set Latin letters and digits) written as ASCII.
+ * One code unit for one, so every offset into the result is an offset into
+ * the text as written.
+ */
+export function foldWidth(text: string): string {
+  return FULL_WIDTH.test(text) ? text.replace(FULL_WIDTH_ALL, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)) : text;
+}
+
 /** Characters dropped inside a word: soft hyphen, zero-width space and joiners, word joiner, BOM. */
 export const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 
@@ -284,7 +297,8 @@ export function tokenNorm(text: string, t: TokenArrays, k: number): string {
 }
 
 /** Tokens as objects: for phrases, cues and card ranking, where texts are short. */
-export function tokenize(text: string): Token[] {
+export function tokenize(written: string): Token[] {
+  const text = foldWidth(written);
   const t = tokenizeInto(text);
   const out: Token[] = [];
   for (let k = 0; k < t.count; k++) {

@@ -338,3 +338,22 @@ describe('character classes', () => {
     expect(isWordChar(NaN)).toBe(false);
   });
 });
+
+describe('full-width letters and digits', () => {
+  it('reads ＤｅｅｐＳｅｅｋ and Ｈ８００ as DeepSeek and H800, at their own offsets', () => {
+    const text = 'ＤｅｅｐＳｅｅｋは、米エヌビディアの「Ｈ８００」で学習した。';
+    expect(find(text)).toEqual([
+      ['deepseek', 'ＤｅｅｐＳｅｅｋ'],
+      ['export-controls', 'Ｈ８００'],
+    ]);
+    // A case-sensitive short name too: Ｒ１ beside DeepSeek.
+    expect(texts('ＤｅｅｐＳｅｅｋのＲ１は推論モデルだ。', 'deepseek')).toEqual(['ＤｅｅｐＳｅｅｋ', 'Ｒ１']);
+  });
+
+  it('lets the gate say "maybe" to them', async () => {
+    const { compileGate, mayMatch } = await import('../../lib/matcher');
+    const gate = compileGate(spec);
+    expect(mayMatch(gate, '米国の対中規制とＤｅｅｐＳｅｅｋ')).toBe(true);
+    expect(mayMatch(gate, '米国の対中規制と半導体')).toBe(false);
+  });
+});
