@@ -127,6 +127,24 @@ describe('context rules', () => {
     expect(texts('Click export to PDF to save the file.', 'export-controls')).toEqual([]);
   });
 
+  it('knows the controls by their other names: export rules, laws and licences', () => {
+    expect(texts('US export rules bar Nvidia from selling its most advanced chips to Chinese customers.', 'export-controls')).toEqual(['export rules']);
+    expect(texts('Four people were charged with shipping AI chips to China in violation of US export law.', 'export-controls')).toEqual(['export law']);
+    expect(texts('Nvidia said it had received export licences to resume sales to China.', 'export-controls')).toEqual(['export licences']);
+    // A licence is the controls' only when the text is about China (or DeepSeek): a GPU vendor's own licensing pages
+    // talk of chips and of exporting a licence file.
+    expect(texts('Click Export License to download a copy of your GPU software entitlement.', 'export-controls')).toEqual([]);
+    expect(texts('Lockheed needs an export license from the State Department for the F-35 components.', 'export-controls')).toEqual([]);
+    expect(texts('China now requires export licences for gallium and germanium shipments.', 'export-controls')).toEqual([]);
+    expect(texts('The firewall lets you export rules to a CSV file for auditing.', 'export-controls')).toEqual([]);
+  });
+
+  it('takes the rules\' own words for the chips they cover as a sign of chips', () => {
+    expect(texts('BIS officials said the new rule targets advanced computing items destined for China.', 'export-controls')).toEqual(['BIS']);
+    expect(texts('BIS added the supercomputer makers to its list.', 'export-controls')).toEqual(['BIS']);
+    expect(texts('BIS warned central banks about stablecoin risks.', 'export-controls')).toEqual([]);
+  });
+
   it('does not let a candidate count as its own cue', () => {
     const local = compileMatcher({
       topics: [{ id: 't', terms: [{ text: 'H20', caseSensitive: true, requires: ['chips'] }] }],
