@@ -139,7 +139,7 @@ describe('context rules', () => {
     expect(texts('The firewall lets you export rules to a CSV file for auditing.', 'export-controls')).toEqual([]);
   });
 
-  it('takes the rules\' own words for the chips they cover as a sign of chips', () => {
+  it("takes the rules' own words for the chips they cover as a sign of chips", () => {
     expect(texts('BIS officials said the new rule targets advanced computing items destined for China.', 'export-controls')).toEqual(['BIS']);
     expect(texts('BIS added the supercomputer makers to its list.', 'export-controls')).toEqual(['BIS']);
     expect(texts('BIS warned central banks about stablecoin risks.', 'export-controls')).toEqual([]);
