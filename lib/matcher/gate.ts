@@ -16,7 +16,7 @@
  * It answers "maybe" or "no", and is built from terms only: a cue without a
  * term paints nothing.
  */
-import { topicTermForms, type MatcherSpec } from './index';
+import { phraseForms, topicTermForms, type MatcherSpec } from './index';
 import { foldWidth, IGNORABLES, isAcronym, tokenize } from './tokenize';
 
 export interface Gate {
@@ -83,8 +83,10 @@ export function compileCueGate(spec: MatcherSpec, names: Iterable<string>): CueG
     for (const phrase of spec.cues[name]?.phrases ?? []) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
-      if (isAcronym(phrase)) exact.add(tokens.map((t) => t.raw));
-      else lower.add(tokens.map((t) => t.norm));
+      for (const form of phraseForms(tokens)) {
+        if (isAcronym(phrase)) exact.add(form.map((t) => t.raw));
+        else lower.add(form.map((t) => t.norm));
+      }
     }
   }
   return { lower: lower.pattern(), exact: exact.pattern() };

@@ -12,6 +12,7 @@ import { inflections } from './inflect';
 import {
   foldWidth,
   isAcronym,
+  modelPlural,
   J_HYPHEN,
   J_OTHER,
   J_SPACE,
@@ -198,10 +199,10 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
         nameParts: term.nameParts ? partsOf(term.nameParts) : undefined,
         standalone: term.standalone ? ownFirsts : undefined,
       };
-      for (const norms of formsOf(term, tokens)) {
+      for (const { norms, exact } of formsOf(term, tokens)) {
         insert(root, norms, {
           joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
-          exact: term.caseSensitive ? tokens.map((t) => t.raw) : undefined,
+          exact,
           length: norms.length,
           payload,
         });
@@ -219,17 +220,15 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
     for (const phrase of set.phrases) {
       const tokens = tokenize(phrase);
       if (!tokens.length) continue;
-      const exact = isAcronym(phrase) ? tokens.map((t) => t.raw) : undefined;
-      insert(
-        root,
-        tokens.map((t) => t.norm),
-        {
-          joiners: tokens.slice(1).map((t) => termJoiner(t.joiner)),
-          exact,
-          length: tokens.length,
-          payload: { kind: 'cue', name },
-        },
-      );
+      const joiners = tokens.slice(1).map((t) => termJoiner(t.joiner));
+      for (const form of phraseForms(tokens)) {
+        const exact = isAcronym(phrase) ? form.map((t) => t.raw) : undefined;
+        insert(
+          root,
+          form.map((t) => t.norm),
+          { joiners, exact, length: tokens.length, payload: { kind: 'cue', name } },
+        );
+      }
       if (++sinceStep >= STEP_PHRASES) {
         sinceStep = 0;
         yield;
@@ -243,18 +242,38 @@ export function* compileSteps(spec: MatcherSpec, enabledTopics?: ReadonlySet<str
 
 type Term = MatcherSpec['topics'][number]['terms'][number];
 
-/** The token lists a term matches: its own, and with its last word inflected when it asks for that. */
-function formsOf(term: Term, tokens: readonly Token[]): string[][] {
-  const last = tokens.at(-1)!.norm;
-  const lastForms = term.inflect && !term.caseSensitive ? inflections(last) : [last];
-  return lastForms.map((form) => [...tokens.slice(0, -1).map((t) => t.norm), form]);
+/** A cue phrase's tokens, and with a model's name at its end in the plural. */
+export function phraseForms(tokens: readonly Token[]): (readonly Pick<Token, 'raw' | 'norm'>[])[] {
+  const last = tokens.at(-1)!;
+  const plural = modelPlural(last.raw);
+  return plural ? [tokens, [...tokens.slice(0, -1), { raw: plural, norm: plural.toLowerCase() }]] : [tokens];
+}
+
+/** One form a term matches: its words lowercased, and as written for a case-sensitive term. */
+interface TermForm {
+  norms: string[];
+  exact?: string[];
+}
+
+/** The forms a term matches: its own; with its last word inflected when it asks for that; a model's name in the plural. */
+function formsOf(term: Term, tokens: readonly Token[]): TermForm[] {
+  const head = tokens.slice(0, -1);
+  const last = tokens.at(-1)!;
+  const ends: [norm: string, raw: string][] =
+    term.inflect && !term.caseSensitive ? inflections(last.norm).map((form) => [form, form]) : [[last.norm, last.raw]];
+  const plural = term.inflect ? null : modelPlural(last.raw);
+  if (plural) ends.push([plural.toLowerCase(), plural]);
+  return ends.map(([norm, raw]) => ({
+    norms: [...head.map((t) => t.norm), norm],
+    exact: term.caseSensitive ? [...head.map((t) => t.raw), raw] : undefined,
+  }));
 }
 
 /** Every token list that one topic's terms match (what the gate is built from). */
 export function* topicTermForms(topic: Pick<MatcherSpec['topics'][number], 'terms'>): Generator<string[], void, void> {
   for (const term of topic.terms) {
     const tokens = tokenize(term.text);
-    if (tokens.length) yield* formsOf(term, tokens);
+    if (tokens.length) for (const form of formsOf(term, tokens)) yield form.norms;
   }
 }
 

@@ -280,6 +280,15 @@ export function foldWidth(text: string): string {
 /** Characters dropped inside a word: soft hyphen, zero-width space and joiners, word joiner, BOM. */
 export const IGNORABLES = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
 
+/**
+ * A model's name (letters, then digits: H800, R1, MI308) in the plural, as
+ * news counts chips ("2,048 H800s"); null for any other word. Terms and cue
+ * phrases that end in such a name match this form too.
+ */
+export function modelPlural(word: string): string | null {
+  return /^[a-z]+\d+$/i.test(word) ? `${word}s` : null;
+}
+
 /** Is a phrase a short all-caps cue (AI, LLM, GPU)? Those are matched as written: "ai" or "Gpu" in running text are not them. */
 export function isAcronym(phrase: string): boolean {
   return /^[A-Z0-9]{1,4}$/.test(phrase.trim());

@@ -194,6 +194,17 @@ describe('boundaries next to digits', () => {
     expect(tokenize('09:02DeepSeek 4o 7B 800GB 1080p').map((t) => t.norm)).toEqual(['09', '02', 'deepseek', '4o', '7b', '800gb', '1080p']);
   });
 
+  it('reads a model’s name in the plural, as news counts chips, by the name’s own rules', () => {
+    expect(texts('DeepSeek trained V3 on 2,048 H800s.', 'export-controls')).toEqual(['H800s']);
+    expect(texts('Nvidia sold A800s to Chinese cloud firms.', 'export-controls')).toEqual(['A800s']);
+    // H20 needs a sign of chips in its paragraph, and a cue's plural is one.
+    expect(texts('Chinese firms ordered $16bn of H20s after the launch.', 'export-controls')).toEqual([]);
+    expect(texts('Chinese firms ordered $16bn of H20s and H100s after the launch.', 'export-controls')).toEqual(['H20s']);
+    // A name compared as written (H20) is compared so in the plural too.
+    expect(texts('Shipments of H20S and AI chips resumed.', 'export-controls')).toEqual([]);
+    expect(texts('Shipments of H20s and AI chips resumed.', 'export-controls')).toEqual(['H20s']);
+  });
+
   it('treats superscript digits as footnote marks, not letters', () => {
     expect(texts('DeepSeek¹ and DeepSeek²³ were cited.', 'deepseek')).toEqual(['DeepSeek', 'DeepSeek']);
   });
@@ -210,6 +221,11 @@ describe('what the page is about', () => {
     expect(inPage('The cost to train V3 was the headline.', ['@deepseek'])).toEqual(['deepseek:V3']);
     expect(inPage('The cost to train V3 was the headline.', [], ['@deepseek'])).toEqual([]);
     expect(inPage('「R1」の衝撃', ['@deepseek'])).toEqual(['deepseek:R1']);
+  });
+
+  it('leaves a reader’s whisky in the comments of a page about DeepSeek', () => {
+    expect(inPage('Off topic, but the only thing I want distilled this weekend is a nice Speyside single malt.', ['@deepseek', '@distillation'])).toEqual([]);
+    expect(inPage('The smaller models were distilled from V4 itself.', ['@deepseek', '@distillation'])).toEqual(['distillation:distilled', 'deepseek:V4']);
   });
 
   it('still vetoes a bare name used for something else, even on a page about DeepSeek', () => {
