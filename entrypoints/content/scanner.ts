@@ -63,7 +63,7 @@ import {
 import { compareNodes, rangeRect } from './geometry';
 import type { Painter } from './painter';
 import { nextBatchChars, Slice, whenIdle } from './schedule';
-import { ShadowSweep } from './shadow-sweep';
+import { PAGE_SWEEP_DELAYS_MS, ShadowSweep } from './shadow-sweep';
 
 /** A mutation batch touching more nodes than this becomes one page-wide pass. */
 const MAX_BATCH = 1000;
@@ -199,6 +199,8 @@ export interface ScannerOptions {
   ownElements?: () => Iterable<Element>;
   /** How much text a walk reads before it starts asking of blocks (PRUNE_AFTER_CHARS; tests set 0 or Infinity). */
   pruneAfterChars?: number;
+  /** When the page is swept for late shadow roots after a page-wide pass (PAGE_SWEEP_DELAYS_MS; tests shorten it). */
+  pageSweepDelaysMs?: readonly number[];
 }
 
 export class Scanner {
@@ -489,7 +491,7 @@ export class Scanner {
         this.dropOld();
         this.quiet = true;
         if (full) this.state = 'done';
-        this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
+        this.sweepLater(roots, full);
         this.onChange();
         return;
       }
@@ -515,8 +517,13 @@ export class Scanner {
     await this.paint(epoch, slice);
     if (epoch !== this.epoch) return;
     if (full) this.state = 'done';
-    this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)));
+    this.sweepLater(roots, full);
     this.onChange();
+  }
+
+  /** Looks again for shadow roots attached under these roots with no change an observer sees (see ShadowSweep). */
+  private sweepLater(roots: readonly Node[], full: boolean): void {
+    this.sweep.schedule(topmost(roots.filter((r) => r.isConnected)), full ? (this.options.pageSweepDelaysMs ?? PAGE_SWEEP_DELAYS_MS) : undefined);
   }
 
   /** Runs a compilation in the turn's slices; null when the turn was abandoned meanwhile. */

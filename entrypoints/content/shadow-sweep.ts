@@ -7,14 +7,18 @@
  * upgraded when its definition loads), and that changes nothing a
  * MutationObserver on the light DOM sees. A content script cannot hook
  * `attachShadow` in the page's world either, so the only way to learn of such
- * a root is to look: after a page-wide pass and after each update, the
- * scanned subtrees are swept again a second and a few seconds later, in
- * slices, for roots not yet known.
+ * a root is to look: after each update, the scanned subtrees are swept
+ * again a second and a few seconds later, in slices, for roots not yet
+ * known; after a page-wide pass, also a quarter of a minute and a minute
+ * later, for widgets whose definitions load late (a pass that ran before
+ * the page's load event saw none of what its load handlers attach).
  */
 import { Slice, whenIdle } from './schedule';
 
 /** Delays after a scan at which its subtrees are swept. */
-export const SWEEP_DELAYS_MS = [1000, 4000] as const;
+export const SWEEP_DELAYS_MS: readonly number[] = [1000, 4000];
+/** Delays after a page-wide pass at which the page is swept. */
+export const PAGE_SWEEP_DELAYS_MS: readonly number[] = [1000, 4000, 16_000, 64_000];
 /** Elements looked at per sweep; a bigger page is swept this far and no further. */
 export const SWEEP_MAX_ELEMENTS = 50_000;
 
@@ -30,11 +34,11 @@ export class ShadowSweep {
     private readonly found: (root: ShadowRoot) => void,
   ) {}
 
-  /** Sweeps these subtrees after each of SWEEP_DELAYS_MS. */
-  schedule(roots: readonly Node[]): void {
+  /** Sweeps these subtrees after each of the delays. */
+  schedule(roots: readonly Node[], delays = SWEEP_DELAYS_MS): void {
     if (!roots.length) return;
     const epoch = this.epoch;
-    for (const delay of SWEEP_DELAYS_MS) {
+    for (const delay of delays) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
         void this.sweep(roots, epoch);

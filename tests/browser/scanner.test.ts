@@ -1,7 +1,7 @@
 /**
  * The scanner against a real DOM: full passes, incremental updates and caps.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 import type { TermIndex } from '../../lib/protocol';
@@ -11,6 +11,7 @@ import { compileMatcher, resolveBlock, scanBlock } from '../../lib/matcher';
 import { Painter } from '../../entrypoints/content/painter';
 import { Scanner, type ScannerOptions } from '../../entrypoints/content/scanner';
 import { SLICE_MS } from '../../entrypoints/content/schedule';
+import { PAGE_SWEEP_DELAYS_MS, SWEEP_DELAYS_MS, ShadowSweep } from '../../entrypoints/content/shadow-sweep';
 
 const data = dataset as Dataset;
 const index: TermIndex = buildTermIndex(data.version, data.topics, data.cues);
@@ -328,6 +329,34 @@ describe('shadow roots', () => {
     p.textContent = 'DeepSeek added later.';
     root.append(p);
     await expect.poll(() => s.findings().total, { timeout: 3000 }).toBe(2);
+  });
+
+  it('looks again long after a page-wide pass, for a widget whose definition loads late', async () => {
+    // A custom element upgraded late attaches its root with no change to the light DOM.
+    const s = await start('<p>Nothing here.</p><late-widget></late-widget>', { pageSweepDelaysMs: [100, 200, 1500] });
+    expect(await settled(s)).toEqual([]);
+    await new Promise((done) => setTimeout(done, 600));
+    expect(s.findings().total).toBe(0);
+    document.querySelector('late-widget')!.attachShadow({ mode: 'open' }).innerHTML = '<p>DeepSeek in a widget upgraded late.</p>';
+    await expect.poll(() => s.findings().findings.map((f) => f.text), { timeout: 3000 }).toEqual(['DeepSeek']);
+  });
+
+  it('sweeps the page for a minute after a page-wide pass, and a changed subtree for seconds', async () => {
+    const schedule = vi.spyOn(ShadowSweep.prototype, 'schedule');
+    try {
+      const s = await start('<p>DeepSeek on the page.</p>');
+      expect(await settled(s)).toEqual(['DeepSeek']);
+      expect(schedule.mock.calls.map((call) => call[1])).toEqual([PAGE_SWEEP_DELAYS_MS]);
+      expect(Math.max(...PAGE_SWEEP_DELAYS_MS)).toBeGreaterThanOrEqual(60_000);
+      const p = document.createElement('p');
+      p.textContent = 'DeepSeek added.';
+      document.body.append(p);
+      await expect.poll(() => s.findings().total).toBe(2);
+      await expect.poll(() => schedule.mock.calls.length).toBe(2);
+      expect(schedule.mock.calls[1]![1] ?? SWEEP_DELAYS_MS).toEqual(SWEEP_DELAYS_MS);
+    } finally {
+      schedule.mockRestore();
+    }
   });
 
   it('finds a late root nested inside a root it already knows', async () => {
