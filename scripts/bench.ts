@@ -362,7 +362,7 @@ if (only.has('scenarios')) {
   );
 
   const sizes = Object.fromEntries(
-    // What a frame below the top evaluates (frame.js), what the top frame and a frame with text do (content.js, and sheet.js at document_start in the top frame), and the card.
+    // What a frame below the top evaluates (frame.js); what the top frame and a frame with text add (sheet.js, whose code content.js reads, then content.js); and the card.
     ['frame.js', 'sheet.js', 'content-scripts/content.js', 'card.js']
       .filter((f) => existsSync(join(extensionDir, f)))
       .map((f) => {

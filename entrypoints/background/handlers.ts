@@ -69,11 +69,12 @@ export function createHandlers(data: DatasetService): Handlers {
       return null;
     },
     loadApp: async (_req, sender) => {
-      // Into the frame that asked, below the top (the top frame has it from the manifest), and only our content script.
+      // Into the frame that asked, below the top (the top frame has them from the manifest), and only our
+      // content script, after the sheet's code it reads from sheet.js (entrypoints/content/shared-sheet.ts).
       const tabId = sender.tab?.id;
       const frameId = sender.frameId;
       if (tabId === undefined || !frameId) throw new DatasetError('Only a frame below the top asks for the content script.');
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/content-scripts/content.js'] });
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, files: ['/sheet.js', '/content-scripts/content.js'] });
       return null;
     },
     getDatasetInfo: () => data.info(),
