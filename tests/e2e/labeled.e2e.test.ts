@@ -33,7 +33,24 @@ const PAGES = readdirSync(DIR)
   .sort();
 
 const TOPICS = ['deepseek', 'distillation', 'export-controls'];
-const GENRES = ['news', 'analysis', 'forum', 'docs', 'list', 'table', 'heading', 'zh', 'zh-hant', 'ja', 'feed', 'live', 'transcript', 'shadow', 'hidden', 'lookalike'];
+const GENRES = [
+  'news',
+  'analysis',
+  'forum',
+  'docs',
+  'list',
+  'table',
+  'heading',
+  'zh',
+  'zh-hant',
+  'ja',
+  'feed',
+  'live',
+  'transcript',
+  'shadow',
+  'hidden',
+  'lookalike',
+];
 const MIN_PRECISION = 0.99;
 /**
  * Related entities the dataset annotates on purpose (docs/dataset.md,
