@@ -47,6 +47,7 @@ const GENRES = [
   'feed',
   'live',
   'transcript',
+  'markets',
   'shadow',
   'hidden',
   'lookalike',
