@@ -101,6 +101,14 @@ describe('matching terms', () => {
 });
 
 describe('context rules', () => {
+  it('reads "Deep Seek", as some outlets spell the lab, only capitalised and beside AI', () => {
+    expect(texts("Deep Seek's new AI model rattled investors on Monday.", 'deepseek')).toEqual(['Deep Seek']);
+    expect(texts('Chinese AI startup Deep Seek released an open-source chatbot.', 'deepseek')).toEqual(['Deep Seek']);
+    expect(texts('I want to deep seek the meaning of life, she said, about the AI debate.', 'deepseek')).toEqual([]);
+    expect(texts('“Deep Seek”, the closing track on the band’s 1998 album, is a slow instrumental.', 'deepseek')).toEqual([]);
+    expect(texts('Deep Seek Diving offers open-water courses in the Red Sea.', 'deepseek')).toEqual([]);
+  });
+
   it('counts "R1" only near DeepSeek', () => {
     expect(texts('The R1 model came out in January.', 'deepseek')).toEqual([]);
     expect(texts('DeepSeek released R1 in January.', 'deepseek')).toEqual(['DeepSeek', 'R1']);
