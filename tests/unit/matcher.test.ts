@@ -147,6 +147,22 @@ describe('context rules', () => {
     expect(texts('The firewall lets you export rules to a CSV file for auditing.', 'export-controls')).toEqual([]);
   });
 
+  it('knows the Entity List by the names news gives it, and not inside China’s Unreliable Entity List', () => {
+    expect(texts('The US added dozens of Chinese firms to its trade blacklist over AI chips.', 'export-controls')).toEqual(['trade blacklist']);
+    expect(texts('Washington adds 80 companies to export blacklist, including Chinese AI chip firms.', 'export-controls')).toEqual(['export blacklist']);
+    expect(texts('The Commerce Department put the Chinese chip designer on its entity list.', 'export-controls')).toEqual(['entity list']);
+    expect(texts('The Treasury put the oil tanker operators on its trade blacklist.', 'export-controls')).toEqual([]);
+    expect(texts('Add the customer to the entity list in the CRM before invoicing.', 'export-controls')).toEqual([]);
+    expect(texts('China put the drone maker Skydio on its Unreliable Entity List over sales to Taiwan.', 'export-controls')).toEqual([]);
+    expect(texts('Beijing added two US chip equipment firms to its unreliable entity list in retaliation.', 'export-controls')).toEqual([]);
+    expect(texts('中國商務部把美國企業列入不可靠實體清單。', 'export-controls')).toEqual([]);
+    expect(texts('中国は米防衛企業を「信頼できないエンティティー・リスト」に加えた。', 'export-controls')).toEqual([]);
+    // The US list beside China's answer to it, in one paragraph, is still the US list.
+    expect(texts('After the US put Chinese chip firms on the Entity List, China answered with its Unreliable Entity List.', 'export-controls')).toEqual([
+      'Entity List',
+    ]);
+  });
+
   it("takes the rules' own words for the chips they cover as a sign of chips", () => {
     expect(texts('BIS officials said the new rule targets advanced computing items destined for China.', 'export-controls')).toEqual(['BIS']);
     expect(texts('BIS added the supercomputer makers to its list.', 'export-controls')).toEqual(['BIS']);
