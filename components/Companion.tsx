@@ -129,8 +129,8 @@ export function Companion({ tabParam }: { tabParam: number | null }): JSX.Elemen
 
   // From the timeline, the topic's cards in dataset order; else ranked for the sentence being read.
   const ranked = useMemo(
-    () => (!topicCards ? [] : fromTimeline ? topicCards : rankCards(topicCards, sentence, sentence)),
-    [topicCards, sentence, fromTimeline],
+    () => (!topicCards ? [] : fromTimeline ? topicCards : rankCards(topicCards, sentence, sentence, mention?.text)),
+    [topicCards, sentence, mention?.text, fromTimeline],
   );
   useEffect(() => {
     setCardIndex(0);

@@ -17,6 +17,11 @@
  * find its card. Words are compared after light stemming (plurals, -ed,
  * -ing), so "smuggled" meets the cue "smuggling" and "GPUs" meets "GPU".
  *
+ * - the mention itself, when the caller knows it: a cue phrase that is the
+ *   mention's own name scores 3 per word more, so of two names in one
+ *   sentence ("after the H20 was blocked, Nvidia pitched the H200") the one
+ *   the reader is on picks the card.
+ *
  * The debate first: a contested card's score counts 1.5 times, so when a
  * sentence is about a dispute the card with both sides opens rather than a
  * definition with none. Ties keep dataset order, so each topic's general
@@ -42,6 +47,7 @@ export interface CardLike {
 
 const SENTENCE_WEIGHT = 3;
 const PARAGRAPH_WEIGHT = 1;
+const MENTION_WEIGHT = 3;
 const QUESTION_WEIGHT = 1;
 const BODY_WEIGHT = 0.5;
 const CONTESTED_FACTOR = 1.5;
@@ -61,8 +67,8 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-export function rankCards<C extends CardLike>(cards: C[], sentence: string, paragraph: string): C[] {
-  return scoreAll(cards, sentence, paragraph).map((s) => s.card);
+export function rankCards<C extends CardLike>(cards: C[], sentence: string, paragraph: string, mention?: string): C[] {
+  return scoreAll(cards, sentence, paragraph, mention).map((s) => s.card);
 }
 
 /**
@@ -91,8 +97,8 @@ export function nearestDebates<C extends CardLike & { related?: readonly string[
   return picked;
 }
 
-function scoreAll<C extends CardLike>(cards: C[], sentence: string, paragraph: string): { card: C; score: number; order: number }[] {
-  const context = contextOf(sentence, paragraph);
+function scoreAll<C extends CardLike>(cards: C[], sentence: string, paragraph: string, mention?: string): { card: C; score: number; order: number }[] {
+  const context = contextOf(sentence, paragraph, mention);
   const vocabulary = vocabularyOf(cards);
   const scored = cards.map((card, order) => ({ card, score: scoreCard(card, context, vocabulary), order }));
   scored.sort((a, b) => b.score - a.score || a.order - b.order);
@@ -111,6 +117,8 @@ interface Context {
   sentence: string[];
   paragraph: string[];
   sentenceWords: Set<string>;
+  /** The words of the mention the reader is on, when known. */
+  mention: string[];
 }
 
 /** Per card, the stemmed words of its question and of the rest of its text, with what each is worth. */
@@ -121,9 +129,9 @@ interface Vocabulary {
   bodyWeight: Map<string, number>;
 }
 
-function contextOf(sentence: string, paragraph: string): Context {
+function contextOf(sentence: string, paragraph: string, mention = ''): Context {
   const s = stems(sentence);
-  return { sentence: s, paragraph: stems(paragraph), sentenceWords: new Set(s) };
+  return { sentence: s, paragraph: stems(paragraph), sentenceWords: new Set(s), mention: stems(mention) };
 }
 
 function scoreCard(card: CardLike, ctx: Context, vocabulary: Vocabulary): number {
@@ -134,6 +142,8 @@ function scoreCard(card: CardLike, ctx: Context, vocabulary: Vocabulary): number
     if (!phrase.length) continue;
     if (containsPhrase(ctx.sentence, phrase)) {
       score += SENTENCE_WEIGHT * wordCount(phrase);
+      // The mention itself: of two names in one sentence, the one the reader is on.
+      if (phrase.length === ctx.mention.length && containsPhrase(ctx.mention, phrase)) score += MENTION_WEIGHT * wordCount(phrase);
       phrase.forEach((w) => counted.add(w));
     } else if (containsPhrase(ctx.paragraph, phrase)) score += PARAGRAPH_WEIGHT * wordCount(phrase);
   }

@@ -122,7 +122,7 @@ export class Popover implements CardUi {
       if (token !== this.openToken || this.mention !== mention) return;
       const mounted = this.mount();
       if (!mounted) return this.close(false);
-      this.cards = rankCards(cards, mention.sentence, mention.paragraph);
+      this.cards = rankCards(cards, mention.sentence, mention.paragraph, mention.text);
       this.index = 0;
       this.show(mounted);
     });

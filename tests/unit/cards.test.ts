@@ -32,6 +32,20 @@ describe('rankCards', () => {
     expect(rankCards(defs, 'Are the rules here?', '').map((c) => c.id)).toEqual(['worked', 'what']);
   });
 
+  it('of two names in one sentence, opens the card of the one the reader is on', () => {
+    const chips = [
+      { id: 'h20', topicId: 'e', cues: ['H20'] },
+      { id: 'h200', topicId: 'e', cues: ['H200'] },
+    ];
+    const sentence = 'After the H20 was blocked, Nvidia pitched the H200 as the part China could have.';
+    expect(rankCards(chips, sentence, sentence, 'H20')[0]!.id).toBe('h20');
+    expect(rankCards(chips, sentence, sentence, 'H200')[0]!.id).toBe('h200');
+    // Written in the plural, the name is still the card's.
+    expect(rankCards(chips, 'Nobody models H20s now; the H200 is the question.', '', 'H20s')[0]!.id).toBe('h20');
+    // Without the mention, dataset order breaks the tie.
+    expect(rankCards([...chips].reverse(), sentence, sentence)[0]!.id).toBe('h200');
+  });
+
   it('counts the words of a card’s question, less when many questions share them', () => {
     const qs = [
       { id: 'what', topicId: 'd', cues: [], question: 'What is distillation?' },
