@@ -39,6 +39,20 @@ const SKIP_ATTRIBUTES = '[contenteditable]:not([contenteditable="false" i]), [da
 /** The attributes SKIP_ATTRIBUTES looks at (read from it, so the two never part): a change to one changes what the walk reads. */
 export const SKIP_ATTRIBUTE_NAMES = [...new Set(SKIP_ATTRIBUTES.match(/(?<=\[)[a-z-]+/g))];
 const SKIP_SELECTOR = `${[...SKIP_TAGS].join(', ')}, ${SKIP_ATTRIBUTES}`;
+
+/**
+ * A skipped tag, except the one <pre> a browser shows a plain-text document
+ * in (a .txt press release or transcript opened in a tab): there the <pre>
+ * is not a code listing but the document's whole text, read as prose.
+ */
+function skipsByTag(el: Element): boolean {
+  return SKIP_TAGS.has(el.localName) && !isPlainTextView(el);
+}
+
+function isPlainTextView(el: Element): boolean {
+  const doc = el.ownerDocument;
+  return el.localName === 'pre' && el.parentElement === doc.body && doc.contentType === 'text/plain';
+}
 /**
  * What `walkedText` takes out: the skipped elements that hold text no reader
  * sees (scripts, styles, fallbacks), and every element with one of the
@@ -120,7 +134,7 @@ export function walkedText(root: Node): string {
 
 /** True for an element whose subtree is never scanned. */
 export function isSkipped(el: Element): boolean {
-  return SKIP_TAGS.has(el.localName) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES));
+  return skipsByTag(el) || (el.hasAttributes() && el.matches(SKIP_ATTRIBUTES));
 }
 
 export function isInline(el: Element): boolean {
@@ -151,7 +165,9 @@ export function insideSkipped(node: Node): boolean {
     el = root instanceof ShadowRoot ? root.host : null;
   }
   while (el) {
-    if (el.closest(SKIP_SELECTOR)) return true;
+    let skipped = el.closest(SKIP_SELECTOR);
+    if (skipped && isPlainTextView(skipped) && !skipped.matches(SKIP_ATTRIBUTES)) skipped = skipped.parentElement!.closest(SKIP_SELECTOR);
+    if (skipped) return true;
     const root = el.getRootNode();
     el = root instanceof ShadowRoot ? root.host : null;
   }
@@ -332,7 +348,7 @@ export class BatchCollector {
         // (an SVG icon's paths) but asks a root's host whether a skipped
         // element holds it, which costs less than asking each element for
         // its attributes.
-        if (SKIP_TAGS.has(name) || ours.has(el) || (!this.elementsOnly && el.hasAttributes() && el.matches(SKIP_ATTRIBUTES))) {
+        if ((SKIP_TAGS.has(name) && !isPlainTextView(el)) || ours.has(el) || (!this.elementsOnly && el.hasAttributes() && el.matches(SKIP_ATTRIBUTES))) {
           node = nextOutside(walker, this.root);
           continue;
         }

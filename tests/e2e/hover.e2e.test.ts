@@ -166,6 +166,18 @@ describe.each(KINDS)('%s', (kind) => {
     expect(Math.abs(card.rect!.left - mentionLeft)).toBeLessThan(2);
   });
 
+  it('in a plain-text document (a .txt opened in a tab), reads the text as prose and opens the card that answers it', async () => {
+    // The browser shows the file in one <pre>, which elsewhere is a code listing and left alone.
+    const page = await browser.open('/plain-text.txt');
+    expect(await page.tab.evaluate(() => `${document.contentType} ${document.body.firstElementChild?.localName}`)).toBe('text/plain pre');
+    const texts = await page.settled(6);
+    expect(texts).toEqual(expect.arrayContaining(['DeepSeek', 'V3', 'H800', 'distillation']));
+    expect(texts.some((t) => /^export\s+controls$/.test(t))).toBe(true);
+    const card = await page.hover('H800', 'trained V3 on');
+    expect(card.open).toBe(true);
+    expect(card.cardId).toBe('export-controls-2023-rule');
+  });
+
   it('works at 200% zoom', async () => {
     const zoomed = await browser.open('/edges.html');
     await zoomed.tab.setViewport(640, 450, 2);

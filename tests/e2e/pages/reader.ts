@@ -201,7 +201,7 @@ export class ReaderPage {
             const i = n.data.indexOf(text, from);
             if (i < 0) break;
             from = i + 1;
-            const block = n.parentElement?.closest('p, li, h1, h2, h3, td, div, dd');
+            const block = n.parentElement?.closest('p, li, h1, h2, h3, td, div, dd, pre');
             if (near && !(block?.textContent ?? '').includes(near)) continue;
             if (seen++ < nth) continue;
             const range = document.createRange();
