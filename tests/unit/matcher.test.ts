@@ -135,38 +135,47 @@ describe('context rules', () => {
     expect(texts('Click export to PDF to save the file.', 'export-controls')).toEqual([]);
   });
 
+  /** Each text with what the export-controls topic should find in it. */
+  const controls = (cases: [string, string[]][]) => {
+    for (const [text, expected] of cases) expect(texts(text, 'export-controls'), text).toEqual(expected);
+  };
+
   it('knows the controls by their other names: export rules, laws and licences', () => {
-    expect(texts('US export rules bar Nvidia from selling its most advanced chips to Chinese customers.', 'export-controls')).toEqual(['export rules']);
-    expect(texts('Four people were charged with shipping AI chips to China in violation of US export law.', 'export-controls')).toEqual(['export law']);
-    expect(texts('Nvidia said it had received export licences to resume sales to China.', 'export-controls')).toEqual(['export licences']);
-    // A licence is the controls' only when the text is about China (or DeepSeek): a GPU vendor's own licensing pages
-    // talk of chips and of exporting a licence file.
-    expect(texts('Click Export License to download a copy of your GPU software entitlement.', 'export-controls')).toEqual([]);
-    expect(texts('Lockheed needs an export license from the State Department for the F-35 components.', 'export-controls')).toEqual([]);
-    expect(texts('China now requires export licences for gallium and germanium shipments.', 'export-controls')).toEqual([]);
-    expect(texts('The firewall lets you export rules to a CSV file for auditing.', 'export-controls')).toEqual([]);
+    controls([
+      ['US export rules bar Nvidia from selling its most advanced chips to Chinese customers.', ['export rules']],
+      ['Four people were charged with shipping AI chips to China in violation of US export law.', ['export law']],
+      ['Nvidia said it had received export licences to resume sales to China.', ['export licences']],
+      // A licence is the controls' only when the text is about China (or DeepSeek): a GPU vendor's own
+      // licensing pages talk of chips and of exporting a licence file.
+      ['Click Export License to download a copy of your GPU software entitlement.', []],
+      ['Lockheed needs an export license from the State Department for the F-35 components.', []],
+      ['China now requires export licences for gallium and germanium shipments.', []],
+      ['The firewall lets you export rules to a CSV file for auditing.', []],
+    ]);
   });
 
   it('knows the Entity List by the names news gives it, and not inside China’s Unreliable Entity List', () => {
-    expect(texts('The US added dozens of Chinese firms to its trade blacklist over AI chips.', 'export-controls')).toEqual(['trade blacklist']);
-    expect(texts('Washington adds 80 companies to export blacklist, including Chinese AI chip firms.', 'export-controls')).toEqual(['export blacklist']);
-    expect(texts('The Commerce Department put the Chinese chip designer on its entity list.', 'export-controls')).toEqual(['entity list']);
-    expect(texts('The Treasury put the oil tanker operators on its trade blacklist.', 'export-controls')).toEqual([]);
-    expect(texts('Add the customer to the entity list in the CRM before invoicing.', 'export-controls')).toEqual([]);
-    expect(texts('China put the drone maker Skydio on its Unreliable Entity List over sales to Taiwan.', 'export-controls')).toEqual([]);
-    expect(texts('Beijing added two US chip equipment firms to its unreliable entity list in retaliation.', 'export-controls')).toEqual([]);
-    expect(texts('中國商務部把美國企業列入不可靠實體清單。', 'export-controls')).toEqual([]);
-    expect(texts('中国は米防衛企業を「信頼できないエンティティー・リスト」に加えた。', 'export-controls')).toEqual([]);
-    // The US list beside China's answer to it, in one paragraph, is still the US list.
-    expect(texts('After the US put Chinese chip firms on the Entity List, China answered with its Unreliable Entity List.', 'export-controls')).toEqual([
-      'Entity List',
+    controls([
+      ['The US added dozens of Chinese firms to its trade blacklist over AI chips.', ['trade blacklist']],
+      ['Washington adds 80 companies to export blacklist, including Chinese AI chip firms.', ['export blacklist']],
+      ['The Commerce Department put the Chinese chip designer on its entity list.', ['entity list']],
+      ['The Treasury put the oil tanker operators on its trade blacklist.', []],
+      ['Add the customer to the entity list in the CRM before invoicing.', []],
+      ['China put the drone maker Skydio on its Unreliable Entity List over sales to Taiwan.', []],
+      ['Beijing added two US chip equipment firms to its unreliable entity list in retaliation.', []],
+      ['中國商務部把美國企業列入不可靠實體清單。', []],
+      ['中国は米防衛企業を「信頼できないエンティティー・リスト」に加えた。', []],
+      // The US list beside China's answer to it, in one paragraph, is still the US list.
+      ['After the US put Chinese chip firms on the Entity List, China answered with its Unreliable Entity List.', ['Entity List']],
     ]);
   });
 
   it("takes the rules' own words for the chips they cover as a sign of chips", () => {
-    expect(texts('BIS officials said the new rule targets advanced computing items destined for China.', 'export-controls')).toEqual(['BIS']);
-    expect(texts('BIS added the supercomputer makers to its list.', 'export-controls')).toEqual(['BIS']);
-    expect(texts('BIS warned central banks about stablecoin risks.', 'export-controls')).toEqual([]);
+    controls([
+      ['BIS officials said the new rule targets advanced computing items destined for China.', ['BIS']],
+      ['BIS added the supercomputer makers to its list.', ['BIS']],
+      ['BIS warned central banks about stablecoin risks.', []],
+    ]);
   });
 
   it('does not let a candidate count as its own cue', () => {
