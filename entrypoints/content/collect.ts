@@ -348,7 +348,7 @@ export class BatchCollector {
         // (an SVG icon's paths) but asks a root's host whether a skipped
         // element holds it, which costs less than asking each element for
         // its attributes.
-        if ((SKIP_TAGS.has(name) && !isPlainTextView(el)) || ours.has(el) || (!this.elementsOnly && el.hasAttributes() && el.matches(SKIP_ATTRIBUTES))) {
+        if (skipsByTag(el) || ours.has(el) || (!this.elementsOnly && el.hasAttributes() && el.matches(SKIP_ATTRIBUTES))) {
           node = nextOutside(walker, this.root);
           continue;
         }

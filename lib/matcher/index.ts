@@ -255,18 +255,13 @@ interface TermForm {
   exact?: string[];
 }
 
-/** The forms a term matches: its own; with its last word inflected when it asks for that; a model's name in the plural. */
+/** The forms a term matches: with its last word inflected when it asks for that, else as a cue phrase's (its own, and a model's name in the plural). */
 function formsOf(term: Term, tokens: readonly Token[]): TermForm[] {
-  const head = tokens.slice(0, -1);
-  const last = tokens.at(-1)!;
-  const ends: [norm: string, raw: string][] =
-    term.inflect && !term.caseSensitive ? inflections(last.norm).map((form) => [form, form]) : [[last.norm, last.raw]];
-  const plural = term.inflect ? null : modelPlural(last.raw);
-  if (plural) ends.push([plural.toLowerCase(), plural]);
-  return ends.map(([norm, raw]) => ({
-    norms: [...head.map((t) => t.norm), norm],
-    exact: term.caseSensitive ? [...head.map((t) => t.raw), raw] : undefined,
-  }));
+  const exact = (form: readonly Pick<Token, 'raw'>[]) => (term.caseSensitive ? form.map((t) => t.raw) : undefined);
+  if (!term.inflect) return phraseForms(tokens).map((form) => ({ norms: form.map((t) => t.norm), exact: exact(form) }));
+  const head = tokens.slice(0, -1).map((t) => t.norm);
+  const last = tokens.at(-1)!.norm;
+  return (term.caseSensitive ? [last] : inflections(last)).map((end) => ({ norms: [...head, end], exact: exact(tokens) }));
 }
 
 /** Every token list that one topic's terms match (what the gate is built from). */
