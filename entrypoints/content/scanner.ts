@@ -590,7 +590,14 @@ export class Scanner {
     if (!(root === this.doc.body && servedBytes(this.doc) > GATE_MAX_BYTES) && readsAtOnce(root)) {
       // Deciding costs a native search of the root; the read is another.
       await slice.maybeYield();
-      return epoch === this.epoch ? mayMatch(gate, walkedText(root)) : null;
+      if (epoch !== this.epoch) return null;
+      const text = walkedText(root);
+      if (!mayMatch(gate, text)) return false;
+      // A form that stands as a whole word in the native read: yes. But that read runs two blocks' words
+      // together, so it finds forms inside words too ('r1' in 'bar1', 'bis' in 'bishop'); where it finds
+      // only such, the batches below, whose blocks stand apart, look for whole words, and a page that
+      // holds no more than that is not matched: its matcher is never built.
+      if (mayMatch(gate, text, undefined, true)) return true;
     }
     // The walk's own batches: no term spans two of its segments, so each batch is asked on its own, and
     // a huge one in windows that overlap as the scan's do. Shadow roots are left to quietUnder.
@@ -598,7 +605,7 @@ export class Scanner {
     for (let batch = collector.next(); batch !== undefined; batch = collector.next()) {
       const text = batch?.text ?? '';
       for (let at = 0; ; at += WINDOW) {
-        if (mayMatch(gate, text.slice(at, at + WINDOW + WINDOW_OVERLAP))) return true;
+        if (mayMatch(gate, text.slice(at, at + WINDOW + WINDOW_OVERLAP), undefined, true)) return true;
         await slice.maybeYield();
         if (epoch !== this.epoch) return null;
         if (at + WINDOW >= text.length) break;

@@ -8,20 +8,26 @@
  * with ignorable characters removed, with nothing between them but what the
  * term's joiners accept. The gate is all the forms as one regular
  * expression over such text, where any run of those joiner characters may
- * stand between two tokens. It looks for substrings, never word edges: the
- * text it is given (`walkedText` in the content script's collect.ts) runs the words of two blocks
- * together where the scanner would split them, so a form may be found where
- * the scanner finds nothing, never the other way round.
+ * stand between two tokens. Its `pattern` looks for substrings, never word
+ * edges: the text it is given by a native read (`walkedText` in the content
+ * script's collect.ts) runs the words of two blocks together where the
+ * scanner would split them, so a form may be found where the scanner finds
+ * nothing, never the other way round. Its `whole` pattern is for text whose
+ * blocks stand apart (the walk's batches): there a form that begins or ends
+ * inside a word the tokenizer reads whole ("r1" in "bar1", "v4" in "RAV4",
+ * "bis" in "bishop") is no match.
  *
  * It answers "maybe" or "no", and is built from terms only: a cue without a
  * term paints nothing.
  */
 import { phraseForms, topicTermForms, type MatcherSpec } from './index';
-import { foldWidth, IGNORABLES, isAcronym, tokenize } from './tokenize';
+import { foldWidth, IGNORABLES, isAcronym, isAsciiDigit, isAsciiLetter, tokenize } from './tokenize';
 
 export interface Gate {
   /** The enabled terms' forms as one pattern, over lowercase text with ignorable characters removed. */
   readonly pattern: RegExp;
+  /** The same forms as whole words (see `wordEdges`), for text whose blocks stand apart. */
+  readonly whole: RegExp;
 }
 
 /**
@@ -53,8 +59,16 @@ export function compileGate(spec: MatcherSpec, enabledTopics?: ReadonlySet<strin
     if (enabledTopics && !enabledTopics.has(topic.id)) continue;
     trie.addAll((published && Object.hasOwn(published, topic.id) ? published[topic.id] : undefined) ?? topicTermForms(topic));
   }
-  const pattern = trie.pattern();
-  return pattern ? { pattern } : null;
+  const sources = trie.sources();
+  if (!sources) return null;
+  let whole: RegExp | undefined;
+  // Compiled when first asked for: most pages are settled by `pattern` alone.
+  return {
+    pattern: new RegExp(sources[0]),
+    get whole() {
+      return (whole ??= new RegExp(sources[1]));
+    },
+  };
 }
 
 /**
@@ -112,7 +126,13 @@ class FormTrie {
 
   /** The pattern, or null when nothing was added. */
   pattern(): RegExp | null {
-    return this.root.next.size ? new RegExp(alternation(this.root)) : null;
+    const sources = this.sources();
+    return sources && new RegExp(sources[0]);
+  }
+
+  /** The pattern's text, and that of its whole-word twin (see `wordEdges`); null when nothing was added. */
+  sources(): [string, string] | null {
+    return this.root.next.size ? alternation(this.root, true) : null;
   }
 }
 
@@ -121,13 +141,51 @@ class FormTrie {
  * once ("export" then its endings). A form that ends where a longer one goes
  * on stands for both: text holding the longer holds it.
  */
-function alternation(node: Node): string {
-  const parts: string[] = [];
+function alternation(node: Node, first: boolean): [string, string] {
+  const plain: string[] = [];
+  const whole: string[] = [];
   for (const [norm, next] of node.next) {
     const token = escape(norm);
-    parts.push(next.end || !next.next.size ? token : `${token}${GAP}(?:${alternation(next)})`);
+    const last = next.end || !next.next.size;
+    const [before, after] = first || last ? wordEdges(norm) : ['', ''];
+    const lead = first ? before + token : token;
+    if (last) {
+      plain.push(token);
+      whole.push(lead + after);
+    } else {
+      const [p, w] = alternation(next, false);
+      plain.push(`${token}${GAP}(?:${p})`);
+      whole.push(`${lead}${GAP}(?:${w})`);
+    }
   }
-  return parts.join('|');
+  return [plain.join('|'), whole.join('|')];
+}
+
+/**
+ * What may not stand right before a form's first token and right after its
+ * last, as lookarounds over lowercase text: an ASCII letter or digit, which
+ * the tokenizer would read as part of the same word. Except where the
+ * tokenizer parts them (lib/matcher/tokenize.ts): a name of four letters
+ * or more and the digits glued to it ("DeepSeek1", "2025DeepSeek"). Other
+ * scripts' letters are let through: a longer match, never a missed one.
+ */
+function wordEdges(token: string): [string, string] {
+  let letters = 0;
+  while (isAsciiLetter(token.charCodeAt(letters))) letters++;
+  const before = letters >= 4 ? '(?<![a-z])' : isAlnum(token.charCodeAt(0)) ? '(?<![a-z0-9])' : '';
+  const after =
+    letters >= 4 && letters === token.length
+      ? '(?![a-z])'
+      : /^[0-9]+$/.test(token)
+        ? '(?![0-9])'
+        : isAlnum(token.charCodeAt(token.length - 1))
+          ? '(?![a-z0-9])'
+          : '';
+  return [before, after];
+}
+
+function isAlnum(code: number): boolean {
+  return isAsciiLetter(code) || isAsciiDigit(code);
 }
 
 function escape(token: string): string {
@@ -136,10 +194,14 @@ function escape(token: string): string {
   return token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/[σς]/g, '[σς]');
 }
 
-/** Could this text hold a candidate, or (given `cues`) one of those cues? Only "no" is certain. */
-export function mayMatch(gate: Gate | null, text: string, cues?: CueGate | null): boolean {
+/**
+ * Could this text hold a candidate, or (given `cues`) one of those cues? Only
+ * "no" is certain. `whole` for text whose blocks stand apart (a walk's
+ * batch): forms are then looked for as whole words.
+ */
+export function mayMatch(gate: Gate | null, text: string, cues?: CueGate | null, whole = false): boolean {
   if (!gate || !text) return false;
   const plain = foldWidth(text.replace(IGNORABLES, ''));
   const lower = plain.toLowerCase();
-  return gate.pattern.test(lower) || (!!cues && (!!cues.lower?.test(lower) || !!cues.exact?.test(plain)));
+  return (whole ? gate.whole : gate.pattern).test(lower) || (!!cues && (!!cues.lower?.test(lower) || !!cues.exact?.test(plain)));
 }

@@ -222,7 +222,7 @@ export function tokenizeInto(text: string): TokenArrays {
   return t;
 }
 
-function isAsciiDigit(code: number): boolean {
+export function isAsciiDigit(code: number): boolean {
   return code >= 0x30 && code <= 0x39;
 }
 
@@ -233,7 +233,7 @@ function lettersFrom(text: string, i: number): number {
   return n;
 }
 
-function isAsciiLetter(code: number): boolean {
+export function isAsciiLetter(code: number): boolean {
   return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
 }
 

@@ -211,6 +211,18 @@ describe('a page that holds no term', () => {
     expect(s.holdsNoTerm).toBe(false);
   });
 
+  it('holds no term when the names it prints sit inside longer words, and is read once a whole name comes', async () => {
+    // Read natively, the text holds "v4", "r1" and "bis"; the walk's own words do not.
+    const s = await start('<h2>Toyota RAV4 review</h2><p>Bar1 pricing and the bishop of Durham.</p><p>Bay R10 opens at 9.</p>');
+    expect(await settled(s)).toEqual([]);
+    expect(s.holdsNoTerm).toBe(true);
+    const p = document.createElement('p');
+    p.textContent = 'DeepSeek released R1 in January.';
+    document.body.append(p);
+    await expect.poll(() => s.findings().findings.map((f) => f.text), { timeout: 3000 }).toEqual(['DeepSeek', 'R1']);
+    expect(s.holdsNoTerm).toBe(false);
+  });
+
   it('asks of a root with a long text through the walk, a window at a time, and finds a term across a window’s end', async () => {
     // Built by script, as a feed or a web app builds its text: no byte count says it is large.
     const filler = 'Plain words for a long page. '.repeat(2000);

@@ -83,8 +83,10 @@ describe('compileGate', () => {
     for (const text of randomTexts(14, 3000, ['the', 'said on Monday', 'again', 'model', '2025'], 6)) {
       const found = scanBlock(matcher, text).candidates.length > 0;
       if (found) withCandidates++;
-      if (found) expect(mayMatch(gate, text), JSON.stringify(text)).toBe(true);
-      else if (!mayMatch(gate, text)) refused++;
+      if (found) {
+        expect(mayMatch(gate, text), JSON.stringify(text)).toBe(true);
+        expect(mayMatch(gate, text, undefined, true), `whole: ${JSON.stringify(text)}`).toBe(true);
+      } else if (!mayMatch(gate, text)) refused++;
     }
     // The run means something: many texts held a candidate, and the gate turned many of the others away.
     expect(withCandidates).toBeGreaterThan(500);
@@ -108,11 +110,40 @@ describe('compileGate', () => {
         if (!scanBlock(matcher, block).candidates.length) continue;
         blocks++;
         expect(mayMatch(gate, block), `${file}: ${block.slice(0, 120)}`).toBe(true);
+        expect(mayMatch(gate, block, undefined, true), `whole, ${file}: ${block.slice(0, 120)}`).toBe(true);
       }
       // textContent runs the words of neighbouring blocks together, with no space between them.
       if (all.some((b) => scanBlock(matcher, b).candidates.length)) expect(mayMatch(gate, all.join('')), file).toBe(true);
     }
     expect(blocks).toBeGreaterThan(50);
+  });
+
+  it('never says no, looking for whole words, where the matcher finds a candidate among words glued to names (3,000 random texts)', () => {
+    // Names glued to letters and digits on either side, as pages print model numbers, codes and times.
+    const rnd = random(53);
+    const glue = ['', 'a', 'x1', '2025', '09:02', '-', '_', 'é', '深', 'ﾌ', 'DeepSeek', 's', 'es', '1', 'Bar', '’s'];
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+    let withCandidates = 0;
+    let refused = 0;
+    for (const core of randomTexts(54, 3000, ['R1', 'V3', 'H800', 'BIS', 'Bishop', 'RAV4'], 2)) {
+      const text = `${pick(glue)}${core.trim()}${pick(glue)}`;
+      const found = scanBlock(matcher, text).candidates.length > 0;
+      if (found) {
+        withCandidates++;
+        expect(mayMatch(gate, text, undefined, true), JSON.stringify(text)).toBe(true);
+      } else if (mayMatch(gate, text) && !mayMatch(gate, text, undefined, true)) refused++;
+    }
+    expect(withCandidates).toBeGreaterThan(500);
+    // And it turned away texts the substring test let through.
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('looks for whole words where blocks stand apart: a name inside a longer word is no match', () => {
+    const whole = (text: string) => mayMatch(gate, text, undefined, true);
+    for (const text of ['Toyota RAV4 hybrid', 'the bishop of Durham', 'bar1 pricing test', 'kv3 cache', 'the R10 highway', 'H8000 series', 'AR15'])
+      expect([text, mayMatch(gate, text), whole(text)]).toEqual([text, true, false]);
+    for (const text of ['DeepSeek R1', '(R1)', 'DeepSeek-R1', 'R1’s launch', 'DeepSeek1', '2025DeepSeek', 'two H800s', 'the BIS said', 'V3.', '深度求索发布'])
+      expect([text, whole(text)]).toEqual([text, true]);
   });
 
   it('says no to text that names none of the enabled topics’ terms', () => {
