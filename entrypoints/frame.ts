@@ -24,7 +24,7 @@ export default defineUnlistedScript(() => {
   void textArrives(life, document).then((worth) => {
     if (!worth || pageOptsOut(document)) return;
     // The extension's API is touched only now: a frame's first use of it builds the API's objects in
-    // our world (0.2-0.4 ms a frame in Chromium), which a frame that never holds text never pays.
+    // our world (about 0.2 ms a frame in Chromium), which a frame that never holds text never pays.
     const scope = globalThis as unknown as { browser?: { runtime?: Runtime }; chrome?: { runtime?: Runtime } };
     // Firefox's `browser` (promises); Chromium's `chrome` returns promises in MV3 too.
     const runtime = scope.browser?.runtime ?? scope.chrome?.runtime;
