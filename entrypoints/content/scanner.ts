@@ -23,6 +23,7 @@ import {
   ABOUT_HITS,
   compileCueGate,
   compileGate,
+  formsIn,
   CueHitCollector,
   compileSteps,
   type Gate,
@@ -591,13 +592,13 @@ export class Scanner {
       // Deciding costs a native search of the root; the read is another.
       await slice.maybeYield();
       if (epoch !== this.epoch) return null;
-      const text = walkedText(root);
-      if (!mayMatch(gate, text)) return false;
+      const found = formsIn(gate, walkedText(root));
+      if (found === 'none') return false;
       // A form that stands as a whole word in the native read: yes. But that read runs two blocks' words
       // together, so it finds forms inside words too ('r1' in 'bar1', 'bis' in 'bishop'); where it finds
       // only such, the batches below, whose blocks stand apart, look for whole words, and a page that
       // holds no more than that is not matched: its matcher is never built.
-      if (mayMatch(gate, text, undefined, true)) return true;
+      if (found === 'whole') return true;
     }
     // The walk's own batches: no term spans two of its segments, so each batch is asked on its own, and
     // a huge one in windows that overlap as the scan's do. Shadow roots are left to quietUnder.

@@ -205,3 +205,15 @@ export function mayMatch(gate: Gate | null, text: string, cues?: CueGate | null,
   const lower = plain.toLowerCase();
   return (whole ? gate.whole : gate.pattern).test(lower) || (!!cues && (!!cues.lower?.test(lower) || !!cues.exact?.test(plain)));
 }
+
+/**
+ * What a native read (blocks run together) holds, with the text folded once:
+ * no form at all, forms only inside longer words (which the walk's batches
+ * may show to be two blocks' words run together), or a form as a whole word.
+ */
+export function formsIn(gate: Gate, text: string): 'none' | 'inside' | 'whole' {
+  if (!text) return 'none';
+  const lower = foldWidth(text.replace(IGNORABLES, '')).toLowerCase();
+  if (!gate.pattern.test(lower)) return 'none';
+  return gate.whole.test(lower) ? 'whole' : 'inside';
+}

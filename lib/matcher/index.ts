@@ -26,7 +26,7 @@ import {
 } from './tokenize';
 
 export { tokenize, type Token } from './tokenize';
-export { compileCueGate, compileGate, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
+export { compileCueGate, compileGate, formsIn, mayMatch, type CueGate, type Gate, type TermForms } from './gate';
 export { MATCHER_BUILD } from './build';
 
 export interface MatcherSpec {

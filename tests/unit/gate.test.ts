@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileCueGate, compileGate, compileMatcher, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
+import { compileCueGate, compileGate, compileMatcher, formsIn, mayMatch, scanBlock, topicTermForms, type MatcherSpec } from '../../lib/matcher';
 import dataset from '../../lib/dataset/dataset.json';
 import type { Dataset } from '../../lib/dataset/schema';
 
@@ -144,6 +144,16 @@ describe('compileGate', () => {
       expect([text, mayMatch(gate, text), whole(text)]).toEqual([text, true, false]);
     for (const text of ['DeepSeek R1', '(R1)', 'DeepSeek-R1', 'R1’s launch', 'DeepSeek1', '2025DeepSeek', 'two H800s', 'the BIS said', 'V3.', '深度求索发布'])
       expect([text, whole(text)]).toEqual([text, true]);
+  });
+
+  it('tells a native read with no form from one with forms only inside words and one with a whole word', () => {
+    expect(formsIn(gate, 'The committee met again.')).toBe('none');
+    expect(formsIn(gate, '')).toBe('none');
+    expect(formsIn(gate, 'Toyota RAV4 review. Bar1 pricing.')).toBe('inside');
+    // Two blocks run together by the read: only the walk's batches can tell.
+    expect(formsIn(gate, 'Nvidia shares fellR1 launched')).toBe('inside');
+    expect(formsIn(gate, 'ＤｅｅｐＳｅｅｋ released R1.')).toBe('whole');
+    expect(formsIn(gate, 'Toyota RAV4 and DeepSeek')).toBe('whole');
   });
 
   it('says no to text that names none of the enabled topics’ terms', () => {
