@@ -126,34 +126,35 @@ class FormTrie {
 
   /** The pattern, or null when nothing was added. */
   pattern(): RegExp | null {
-    const sources = this.sources();
-    return sources && new RegExp(sources[0]);
+    return this.root.next.size ? new RegExp(alternation(this.root, true, false)[0]) : null;
   }
 
   /** The pattern's text, and that of its whole-word twin (see `wordEdges`); null when nothing was added. */
   sources(): [string, string] | null {
-    return this.root.next.size ? alternation(this.root, true) : null;
+    return this.root.next.size ? alternation(this.root, true, true) : null;
   }
 }
 
 /**
  * The forms under a node as one alternation, shared first tokens written
  * once ("export" then its endings). A form that ends where a longer one goes
- * on stands for both: text holding the longer holds it.
+ * on stands for both: text holding the longer holds it. With `twin`, also
+ * the same alternation of whole words.
  */
-function alternation(node: Node, first: boolean): [string, string] {
+function alternation(node: Node, first: boolean, twin: boolean): [string, string] {
   const plain: string[] = [];
   const whole: string[] = [];
   for (const [norm, next] of node.next) {
     const token = escape(norm);
     const last = next.end || !next.next.size;
-    const [before, after] = first || last ? wordEdges(norm) : ['', ''];
+    // The whole-word twin's edges are worked out only when it is asked for (the cue gates never are).
+    const [before, after] = twin && (first || last) ? wordEdges(norm) : ['', ''];
     const lead = first ? before + token : token;
     if (last) {
       plain.push(token);
       whole.push(lead + after);
     } else {
-      const [p, w] = alternation(next, false);
+      const [p, w] = alternation(next, false, twin);
       plain.push(`${token}${GAP}(?:${p})`);
       whole.push(`${lead}${GAP}(?:${w})`);
     }
