@@ -647,9 +647,9 @@ export class Scanner {
         if (batch && batch.text.length > WINDOW * 2) {
           if (!(await this.addHugeBatch(matcher, batch, pause))) return this.abandon();
         } else if (batch) {
-          const started = performance.now();
-          this.addBatch(matcher, batch);
-          collector.maxChars = nextBatchChars(collector.maxChars, performance.now() - started, BATCH_CHARS);
+          const worked = slice.worked();
+          if (!(await this.addBatch(matcher, batch, slice, pause))) return this.abandon();
+          collector.maxChars = nextBatchChars(collector.maxChars, slice.worked() - worked, BATCH_CHARS);
         }
         if (!(await pause())) return this.abandon();
       }
@@ -712,8 +712,16 @@ export class Scanner {
    * Scans a batch of segments at once, counts the page's cues, and resolves
    * each segment that holds a candidate against its own cues (a block-scope
    * rule looks at its own paragraph) and the page's.
+   *
+   * Scanning is cheap (under a millisecond for a full batch); resolving and
+   * keeping is not: each kept mention is checked for visibility, and a batch
+   * far denser with mentions than the one before it (a list of headlines
+   * after pruned prose) took 42–69 ms in one go on the generated 16 MB page,
+   * the collector's marking steps among it. So once the slice is spent, the
+   * batch pauses between segments, as addHugeBatch does between parts. False
+   * when the turn was abandoned.
    */
-  private addBatch(matcher: CompiledMatcher, batch: TextBatch): void {
+  private async addBatch(matcher: CompiledMatcher, batch: TextBatch, slice: Slice, pause: () => Promise<boolean>): Promise<boolean> {
     const scan = scanBlock(matcher, batch.text);
     const { candidates, cueHits } = scan;
     for (const hit of cueHits) {
@@ -732,7 +740,9 @@ export class Scanner {
       const hits = hitsWithin(cueHits, from, to);
       const seg = segmentAt(batch, s);
       this.resolve(this.recordFor(seg), seg, { candidates: own, cues: new Set(hits.map((x) => x.name)), cueHits: hits }, 0);
+      if (i < candidates.length && slice.spent() && !(await pause())) return false;
     }
+    return true;
   }
 
   /**

@@ -487,6 +487,67 @@ describe('slices', () => {
   });
 });
 
+describe('slices in a dense batch', () => {
+  it('pauses between the segments of a batch dense with mentions once the budget is spent, and finds the same', async () => {
+    // A clock of our own: every reading moves it a quarter of a millisecond,
+    // and every visibility check (one per paragraph that holds a mention) two.
+    // Forty such paragraphs fit in the walk's first batch: 80 ms of checks.
+    let clock = 0;
+    const now = performance.now;
+    const check = Element.prototype.checkVisibility;
+    const idle = window.requestIdleCallback;
+    const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
+    const yieldTo = scheduler.yield;
+    let began = 0;
+    const tasks: number[] = [];
+    performance.now = () => (clock += 0.25);
+    Element.prototype.checkVisibility = function (this: Element, ...args: Parameters<Element['checkVisibility']>) {
+      clock += 2;
+      return check.apply(this, args);
+    };
+    window.requestIdleCallback = (callback, options) =>
+      idle.call(
+        window,
+        (deadline) => {
+          began = clock;
+          callback(deadline);
+        },
+        options,
+      );
+    scheduler.yield = function (this: unknown) {
+      tasks.push(clock - began);
+      return yieldTo.call(this).then(() => {
+        began = clock;
+      });
+    };
+    const Channel = window.MessageChannel;
+    window.MessageChannel = class extends Channel {
+      constructor() {
+        super();
+        tasks.push(clock - began);
+        this.port1.addEventListener('message', () => (began = clock));
+      }
+    };
+    const paragraphs = Array.from({ length: 40 }, (_, i) => `<p>DeepSeek ${i}.</p>`).join('');
+    let found: string[];
+    try {
+      const s = await start(paragraphs);
+      found = await settled(s);
+    } finally {
+      performance.now = now;
+      Element.prototype.checkVisibility = check;
+      window.requestIdleCallback = idle;
+      scheduler.yield = yieldTo;
+      window.MessageChannel = Channel;
+    }
+    expect(found).toEqual(Array.from({ length: 40 }, () => 'DeepSeek'));
+    // Past the budget by at most one paragraph's check and the clock readings around it.
+    expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 4);
+    // Eighty milliseconds of checks on this clock: at least ten pauses.
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
+  });
+});
+
 describe('incremental updates', () => {
   it('rescans the whole block when a node inside an inline element is removed', async () => {
     const s = await start('<p id="p">DeepSeek shipped. <b>DeepSeek again <i id="i">now</i></b> and more.</p>');

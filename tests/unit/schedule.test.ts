@@ -5,7 +5,7 @@
  * render (see yieldToPage).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PLAIN_EVERY_MS, yieldToPage } from '../../entrypoints/content/schedule';
+import { PLAIN_EVERY_MS, SLICE_MS, Slice, yieldToPage } from '../../entrypoints/content/schedule';
 
 /** A message channel whose message arrives in a microtask, and counts as a plain task. */
 let plainTasks = 0;
@@ -62,5 +62,35 @@ describe('yieldToPage', () => {
 
   it('hops through a plain task where there is no scheduler.yield', async () => {
     expect(await hops(10, 1)).toBe('p'.repeat(10));
+  });
+});
+
+describe('Slice', () => {
+  it('counts the work done across its pauses, not the time the page had between them', async () => {
+    clock += 1000;
+    vi.spyOn(performance, 'now').mockImplementation(() => clock);
+    // The page's turn takes 100 ms of the clock, whichever hop the pause takes.
+    vi.stubGlobal('scheduler', { yield: () => Promise.resolve().then(() => void (clock += 100)) });
+    vi.stubGlobal(
+      'MessageChannel',
+      class extends FakeChannel {
+        constructor() {
+          super();
+          const post = this.port2.postMessage;
+          this.port2.postMessage = () => {
+            clock += 100;
+            post();
+          };
+        }
+      },
+    );
+    const slice = new Slice();
+    const worked = slice.worked();
+    clock += SLICE_MS + 1;
+    const before = clock;
+    await slice.maybeYield();
+    expect(clock - before).toBe(100);
+    clock += 3;
+    expect(slice.worked() - worked).toBe(SLICE_MS + 4);
   });
 });
