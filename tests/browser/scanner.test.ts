@@ -427,120 +427,92 @@ describe('first mentions', () => {
   });
 });
 
+/**
+ * Runs `body` on a clock of the test's own, where every reading moves it a
+ * quarter of a millisecond and the calls `charge` stands for move it more:
+ * `charge(advance)` patches them and returns what undoes the patch. Returns
+ * the clock time of each task of ours, from its start to the pause that
+ * ends it (a `scheduler.yield()`, or a plain task that yieldToPage hops
+ * through now and then), and what `body` returned.
+ */
+async function onTaskClock<T>(charge: (advance: (ms: number) => void) => () => void, body: () => Promise<T>): Promise<{ tasks: number[]; result: T }> {
+  let clock = 0;
+  const now = performance.now;
+  const idle = window.requestIdleCallback;
+  const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
+  const yieldTo = scheduler.yield;
+  const Channel = window.MessageChannel;
+  let began = 0;
+  const tasks: number[] = [];
+  performance.now = () => (clock += 0.25);
+  const uncharge = charge((ms) => (clock += ms));
+  window.requestIdleCallback = (callback, options) =>
+    idle.call(
+      window,
+      (deadline) => {
+        began = clock;
+        callback(deadline);
+      },
+      options,
+    );
+  scheduler.yield = function (this: unknown) {
+    tasks.push(clock - began);
+    return yieldTo.call(this).then(() => {
+      began = clock;
+    });
+  };
+  window.MessageChannel = class extends Channel {
+    constructor() {
+      super();
+      tasks.push(clock - began);
+      this.port1.addEventListener('message', () => (began = clock));
+    }
+  };
+  try {
+    return { tasks, result: await body() };
+  } finally {
+    performance.now = now;
+    uncharge();
+    window.requestIdleCallback = idle;
+    scheduler.yield = yieldTo;
+    window.MessageChannel = Channel;
+  }
+}
+
+/** A `charge` for onTaskClock: every call of `target[name]` costs `ms` of the clock. */
+function costs(target: object, name: string, ms: number): (advance: (ms: number) => void) => () => void {
+  return (advance) => {
+    const methods = target as Record<string, (...args: unknown[]) => unknown>;
+    const original = methods[name]!;
+    methods[name] = function (this: unknown, ...args: unknown[]) {
+      advance(ms);
+      return original.apply(this, args);
+    };
+    return () => void (methods[name] = original);
+  };
+}
+
 describe('slices', () => {
   it('gives a turn one budget: the compile after a gate read goes on in the read’s slice, not in a fresh one in the same task', async () => {
-    // A clock of our own: every reading moves it a quarter of a millisecond, and
-    // the gate's native read (the XPath search that decides it reads at once) six.
-    let clock = 0;
-    const now = performance.now;
-    const evaluate = Document.prototype.evaluate;
-    const idle = window.requestIdleCallback;
-    const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
-    const yieldTo = scheduler.yield;
-    // Clock time from the start of each task of ours to the pause that ends it.
-    let began = 0;
-    const tasks: number[] = [];
-    performance.now = () => (clock += 0.25);
-    Document.prototype.evaluate = function (this: Document, ...args: Parameters<Document['evaluate']>) {
-      clock += 6;
-      return evaluate.apply(this, args);
-    };
-    window.requestIdleCallback = (callback, options) =>
-      idle.call(
-        window,
-        (deadline) => {
-          began = clock;
-          callback(deadline);
-        },
-        options,
-      );
-    scheduler.yield = function (this: unknown) {
-      tasks.push(clock - began);
-      return yieldTo.call(this).then(() => {
-        began = clock;
-      });
-    };
-    // The plain tasks yieldToPage hops through now and then, seen the same way.
-    const Channel = window.MessageChannel;
-    window.MessageChannel = class extends Channel {
-      constructor() {
-        super();
-        tasks.push(clock - began);
-        this.port1.addEventListener('message', () => (began = clock));
-      }
-    };
-    try {
-      const s = await start('<p>DeepSeek trained its model on chips bought before the export controls.</p>');
-      expect(await settled(s)).toEqual(['DeepSeek', 'export controls']);
-    } finally {
-      performance.now = now;
-      Document.prototype.evaluate = evaluate;
-      window.requestIdleCallback = idle;
-      scheduler.yield = yieldTo;
-      window.MessageChannel = Channel;
-    }
+    // The gate's native read (the XPath search that decides it reads at once) costs six milliseconds.
+    const { tasks, result } = await onTaskClock(costs(Document.prototype, 'evaluate', 6), async () =>
+      settled(await start('<p>DeepSeek trained its model on chips bought before the export controls.</p>')),
+    );
+    expect(result).toEqual(['DeepSeek', 'export controls']);
     // The read and the compile together outrun one budget on this clock, so there is a pause to look at.
     expect(tasks.length).toBeGreaterThan(0);
     // Past the budget by at most the clock readings of one step, and the one
     // yieldToPage makes to choose its hop.
     expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 1.25);
   });
-});
 
-describe('slices in a dense batch', () => {
   it('pauses between the segments of a batch dense with mentions once the budget is spent, and finds the same', async () => {
-    // A clock of our own: every reading moves it a quarter of a millisecond,
-    // and every visibility check (one per paragraph that holds a mention) two.
-    // Forty such paragraphs fit in the walk's first batch: 80 ms of checks.
-    let clock = 0;
-    const now = performance.now;
-    const check = Element.prototype.checkVisibility;
-    const idle = window.requestIdleCallback;
-    const scheduler = (globalThis as unknown as { scheduler: { yield(): Promise<void> } }).scheduler;
-    const yieldTo = scheduler.yield;
-    let began = 0;
-    const tasks: number[] = [];
-    performance.now = () => (clock += 0.25);
-    Element.prototype.checkVisibility = function (this: Element, ...args: Parameters<Element['checkVisibility']>) {
-      clock += 2;
-      return check.apply(this, args);
-    };
-    window.requestIdleCallback = (callback, options) =>
-      idle.call(
-        window,
-        (deadline) => {
-          began = clock;
-          callback(deadline);
-        },
-        options,
-      );
-    scheduler.yield = function (this: unknown) {
-      tasks.push(clock - began);
-      return yieldTo.call(this).then(() => {
-        began = clock;
-      });
-    };
-    const Channel = window.MessageChannel;
-    window.MessageChannel = class extends Channel {
-      constructor() {
-        super();
-        tasks.push(clock - began);
-        this.port1.addEventListener('message', () => (began = clock));
-      }
-    };
+    // Every visibility check (one per paragraph that holds a mention) costs
+    // two milliseconds. Forty such paragraphs fit in the walk's first batch:
+    // 80 ms of checks.
     const paragraphs = Array.from({ length: 40 }, (_, i) => `<p>DeepSeek ${i}.</p>`).join('');
-    let found: string[];
-    try {
-      const s = await start(paragraphs);
-      found = await settled(s);
-    } finally {
-      performance.now = now;
-      Element.prototype.checkVisibility = check;
-      window.requestIdleCallback = idle;
-      scheduler.yield = yieldTo;
-      window.MessageChannel = Channel;
-    }
-    expect(found).toEqual(Array.from({ length: 40 }, () => 'DeepSeek'));
+    const { tasks, result } = await onTaskClock(costs(Element.prototype, 'checkVisibility', 2), async () => settled(await start(paragraphs)));
+    expect(result).toEqual(Array.from({ length: 40 }, () => 'DeepSeek'));
     // Past the budget by at most one paragraph's check and the clock readings around it.
     expect(Math.max(...tasks)).toBeLessThanOrEqual(SLICE_MS + 4);
     // Eighty milliseconds of checks on this clock: at least ten pauses.
